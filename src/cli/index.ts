@@ -1,0 +1,42 @@
+/**
+ * The `mmaction` command line: one table of subcommands, each a module exporting
+ * `run(argv: string[]): Promise<number>` (the exit code). Modules load lazily so that
+ * `mmaction env` does not pay for the model zoo.
+ */
+export interface Command {
+  summary: string;
+  load: () => Promise<{ run(argv: string[]): Promise<number> }>;
+}
+
+export const commands: Record<string, Command> = {
+  env: { summary: 'print versions of node, libtorch, FFmpeg, threads and devices', load: () => import('./env.ts') },
+  'checkpoint-info': { summary: 'list the keys, shapes and dtypes of a .pth checkpoint', load: () => import('./checkpoint_info.ts') },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((k) => k.length));
+  const lines = Object.entries(commands).map(([k, c]) => `  ${k.padEnd(width)}  ${c.summary}`);
+  return `usage: mmaction <command> [options]\n\ncommands:\n${lines.join('\n')}\n\n` +
+    'Run `mmaction <command> --help` for the options of one command.';
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '-h' || name === '--help') {
+    console.log(usage());
+    return name ? 0 : 1;
+  }
+  const cmd = commands[name];
+  if (!cmd) {
+    console.error(`mmaction: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await (await cmd.load()).run(rest);
+  } catch (e) {
+    const err = e as Error;
+    console.error(`mmaction ${name}: ${err.message}`);
+    if (process.env.MMACTION_DEBUG) console.error(err.stack);
+    return 1;
+  }
+}
