@@ -68,5 +68,10 @@ const run = (args) => {
   const r = spawnSync(process.execPath, [gyp, ...args], { stdio: 'inherit', env });
   if (r.status !== 0) fail(`node-gyp ${args[0]} failed (exit ${r.status}); see the compiler output above.`);
 };
-if (!existsSync('build/Makefile') || force && process.argv.includes('--configure')) run(['configure']);
+// Use the headers of the running node when they are installed (no download; offline machines).
+const prefix = dirname(dirname(process.execPath));
+const nodedir = process.env.npm_config_nodedir ||
+  (existsSync(join(prefix, 'include/node/node_version.h')) ? prefix : undefined);
+if (!existsSync('build/Makefile') || force && process.argv.includes('--configure'))
+  run(['configure', ...(nodedir ? [`--nodedir=${nodedir}`] : [])]);
 run(['build', ...jobs]);

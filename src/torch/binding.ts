@@ -1,0 +1,81 @@
+/**
+ * The only door to the native addon (build/Release/mmaction_native.node). Everything native is
+ * typed here; the rest of the code imports `native` from this file.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Opaque handle of a native tensor (an N-API external). */
+export type Handle = { readonly __tensorHandle: unique symbol };
+/** What opCall returns: tensors, numbers, booleans, strings, null, or arrays of these. */
+export type NativeValue = Handle | number | boolean | string | null | NativeValue[];
+
+export interface TorchNative {
+  opLookup(name: string, overload: string): number;
+  opSchema(id: number): string;
+  opCall(id: number, args: unknown[], kwargs?: Record<string, unknown>): NativeValue;
+  tensorInfo(h: Handle): [number, number[], string, boolean];
+  shape(h: Handle): number[];
+  dtype(h: Handle): number;
+  device(h: Handle): string;
+  strideOf(h: Handle): number[];
+  storageInfo(h: Handle): [bigint, number, number];
+  storageBytes(h: Handle): ArrayBuffer;
+  fromBuffer(data: ArrayBufferView | ArrayBuffer, shape: number[], dtypeCode: number): Handle;
+  toBuffer(h: Handle): ArrayBuffer;
+  dataView(h: Handle): ArrayBuffer;
+  item(h: Handle): number | boolean;
+  dispose(h: Handle): void;
+  isDisposed(h: Handle): boolean;
+  sameTensor(a: Handle, b: Handle): boolean;
+  setRequiresGrad(h: Handle, v: boolean): void;
+  grad(h: Handle): Handle | null;
+  setGrad(h: Handle, g: Handle | null): void;
+  autogradMeta(h: Handle): [boolean, string | null, boolean];
+  retainGrad(h: Handle): void;
+  backward(tensors: Handle[], grads: (Handle | null)[] | null, retainGraph: boolean, createGraph: boolean): void;
+  autogradGrad(outputs: Handle[], inputs: Handle[], gradOutputs: (Handle | null)[] | null,
+    retainGraph: boolean | null, createGraph: boolean, allowUnused: boolean): (Handle | null)[];
+  setGradEnabled(v: boolean): boolean;
+  isGradEnabled(): boolean;
+  manualSeed(seed: number | bigint): void;
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  setNumInteropThreads(n: number): void;
+  buildInfo(): {
+    torchVersion: string; cudaAvailable: boolean; cudaDeviceCount: number; cudnnAvailable: boolean;
+    numThreads: number; numInteropThreads: number; parallelInfo: string; config: string; cxxAbi: number;
+  };
+  memoryStats(): { liveHandles: number; reportedBytes: number };
+}
+
+// --- video --- (native/video*.cc; typed by the video module's owner)
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface VideoNative {}
+// --- end video ---
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const addonPath = `${root}build/Release/mmaction_native.node`;
+
+function loadAddon(): TorchNative & VideoNative {
+  if (!existsSync(addonPath)) {
+    throw new Error(
+      `mmaction-ts: the native addon is not built (${addonPath} is missing).\n` +
+      'Run `npm install` (or `npm run build:native`) in the package folder; it needs libtorch and FFmpeg\'s\n' +
+      'development files (scripts/setup.sh installs them on Debian/Ubuntu).');
+  }
+  const require = createRequire(import.meta.url);
+  try {
+    return require(addonPath) as TorchNative & VideoNative;
+  } catch (e) {
+    const msg = (e as Error).message;
+    const hint = /libtorch|libc10|libav|libsw/.test(msg)
+      ? 'A shared library it links against is missing: install libtorch-dev and FFmpeg (scripts/setup.sh), or set ' +
+        'LD_LIBRARY_PATH to your LIBTORCH/lib, then rebuild with `npm run build:native`.'
+      : 'Rebuild it with `npm run build:native`.';
+    throw new Error(`mmaction-ts: cannot load the native addon ${addonPath}: ${msg}\n${hint}`);
+  }
+}
+
+export const native = loadAddon();

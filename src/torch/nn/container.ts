@@ -1,0 +1,73 @@
+/** Containers: Sequential, ModuleList, ModuleDict (keys are PyTorch's: '0', '1', ... or the dict keys). */
+import { Module } from './module.ts';
+
+export class Sequential extends Module {
+  constructor(...modules: Module[] | [Map<string, Module>]) {
+    super();
+    if (modules.length === 1 && modules[0] instanceof Map) {
+      for (const [k, m] of modules[0]) this.registerModule(k, m);
+    } else {
+      (modules as Module[]).forEach((m, i) => this.registerModule(String(i), m));
+    }
+  }
+
+  get length(): number { return this._modules.size; }
+
+  at(i: number): Module {
+    const list = [...this.children()];
+    return list[i < 0 ? list.length + i : i];
+  }
+
+  append(m: Module): this {
+    this.registerModule(String(this._modules.size), m);
+    return this;
+  }
+
+  [Symbol.iterator](): IterableIterator<Module> { return this.children(); }
+
+  forward(x: any): any {
+    for (const m of this.children()) x = m.call(x);
+    return x;
+  }
+}
+
+export class ModuleList<M extends Module = Module> extends Module {
+  constructor(modules: M[] = []) {
+    super();
+    modules.forEach((m) => this.append(m));
+  }
+
+  get length(): number { return this._modules.size; }
+
+  at(i: number): M {
+    const n = this._modules.size;
+    const m = this._modules.get(String(i < 0 ? n + i : i));
+    if (!m) throw new RangeError(`ModuleList index ${i} out of range (length ${n})`);
+    return m as M;
+  }
+
+  append(m: M): this {
+    this.registerModule(String(this._modules.size), m);
+    return this;
+  }
+
+  [Symbol.iterator](): IterableIterator<M> { return this.children() as IterableIterator<M>; }
+
+  forward(): never { throw new Error('ModuleList is a container and has no forward()'); }
+}
+
+export class ModuleDict<M extends Module = Module> extends Module {
+  constructor(modules: Record<string, M> | Map<string, M> = {}) {
+    super();
+    const entries = modules instanceof Map ? modules.entries() : Object.entries(modules);
+    for (const [k, m] of entries) this.registerModule(k, m);
+  }
+
+  get(key: string): M | undefined { return (this._modules.get(key) ?? undefined) as M | undefined; }
+  set(key: string, m: M): void { this.registerModule(key, m); }
+  has(key: string): boolean { return this._modules.has(key); }
+  keys(): string[] { return [...this._modules.keys()]; }
+  entries(): [string, M][] { return [...this.namedChildren()] as [string, M][]; }
+
+  forward(): never { throw new Error('ModuleDict is a container and has no forward()'); }
+}
