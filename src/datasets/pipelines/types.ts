@@ -1,0 +1,97 @@
+/**
+ * The data that flows through a pipeline: MMAction2's `results` dict, typed.
+ *
+ * Images stay uint8 and contiguous until Normalize: an `ImageBatch` is MMAction2's list of
+ * `H x W x C` arrays packed as one NHWC buffer (flow: C = 1, list order x0, y0, x1, y1, ...).
+ * Normalize turns it into a `FloatBatch` (float32 NHWC, or N/2 x H x W x 2 for flow) and
+ * FormatShape into a float32 torch Tensor.
+ */
+import type { RandomState } from '../rng.ts';
+
+export class ImageBatch {
+  constructor(
+    readonly data: Uint8Array,
+    readonly n: number,
+    readonly h: number,
+    readonly w: number,
+    readonly c: number,
+  ) {
+    if (data.length !== n * h * w * c) {
+      throw new RangeError(`ImageBatch: ${data.length} bytes for ${n}x${h}x${w}x${c}`);
+    }
+  }
+
+  static alloc(n: number, h: number, w: number, c: number): ImageBatch {
+    return new ImageBatch(new Uint8Array(n * h * w * c), n, h, w, c);
+  }
+
+  get frameSize(): number {
+    return this.h * this.w * this.c;
+  }
+
+  /** Image i as a view `[H, W, C]`. */
+  frame(i: number): Uint8Array {
+    const s = this.frameSize;
+    return this.data.subarray(i * s, (i + 1) * s);
+  }
+
+  /** `[H, W]` as MMAction2's `img_shape`. */
+  get shape(): [number, number] {
+    return [this.h, this.w];
+  }
+}
+
+/** float32 images after Normalize: NHWC (`shape` = [N, H, W, C]). */
+export class FloatBatch {
+  constructor(readonly data: Float32Array, readonly shape: number[]) {
+    const numel = shape.reduce((a, b) => a * b, 1);
+    if (data.length !== numel) throw new RangeError(`FloatBatch: ${data.length} values for [${shape}]`);
+  }
+}
+
+/** Geometry and bookkeeping keys, named as MMAction2 names them. */
+export interface Results {
+  [key: string]: unknown;
+  filename?: string;
+  frame_dir?: string;
+  total_frames?: number;
+  label?: number | number[] | Float32Array;
+  start_index?: number;
+  modality?: 'RGB' | 'Flow' | string;
+  filename_tmpl?: string;
+  frame_inds?: number[];
+  clip_len?: number;
+  frame_interval?: number;
+  num_clips?: number;
+  imgs?: unknown;
+  original_shape?: [number, number];
+  img_shape?: [number, number];
+  scale_factor?: Float32Array;
+  keep_ratio?: boolean;
+  crop_bbox?: number[] | number[][];
+  crop_quadruple?: Float32Array;
+  flip?: boolean;
+  flip_direction?: string | null;
+  img_norm_cfg?: { mean: number[]; std: number[]; to_bgr: boolean };
+  input_shape?: number[];
+}
+
+/** What a transform may use besides the results: the pipeline's seeded generator. */
+export interface PipelineContext {
+  rng: RandomState;
+}
+
+export interface Transform {
+  readonly type: string;
+  call(results: Results, ctx: PipelineContext): Results | Promise<Results>;
+  /** Optional: release resources (video readers) held across calls. */
+  close?(): Promise<void> | void;
+}
+
+export function getImages(results: Results, type: string): ImageBatch {
+  const imgs = results.imgs;
+  if (!(imgs instanceof ImageBatch)) {
+    throw new TypeError(`${type}: results.imgs must be uint8 images (decode before ${type}, and before Normalize)`);
+  }
+  return imgs;
+}
