@@ -31,7 +31,7 @@ struct TensorBox {
 };
 
 static const napi_type_tag kTensorTag = {0x6d6d6163746e7473ULL, 0x746f726368746e73ULL};
-static std::atomic<int64_t> gLiveHandles{0};
+static std::atomic<int64_t> gLiveHandles{0};  // handles holding a tensor (not disposed, not collected)
 static std::atomic<int64_t> gReportedBytes{0};
 
 struct TensorOwner {
@@ -49,6 +49,7 @@ static int64_t ownBytes(const at::Tensor& t) {
 }
 
 static void releaseBox(Napi::Env env, TensorBox* box) {
+  if (box->t.defined()) gLiveHandles--;
   if (box->reported) {
     Napi::MemoryManagement::AdjustExternalMemory(env, -box->reported);
     gReportedBytes -= box->reported;
@@ -67,7 +68,6 @@ static Napi::Value wrap(Napi::Env env, at::Tensor t) {
   gLiveHandles++;
   auto ext = Napi::External<TensorBox>::New(env, box, [](Napi::Env env, TensorBox* b) {
     releaseBox(env, b);
-    gLiveHandles--;
     delete b;
   });
   napi_type_tag_object(env, ext, &kTensorTag);

@@ -4,7 +4,7 @@
 // - Incremental: `node-gyp configure` once, then `node-gyp build` (make) rebuilds only changed files;
 //   ccache is used when installed. Skips entirely when the addon is newer than every native source.
 // - Serialised with a lock directory, so that parallel callers (tests, several shells) never clobber build/.
-import { existsSync, mkdirSync, rmdirSync, statSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmdirSync, statSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,6 +72,12 @@ const run = (args) => {
 const prefix = dirname(dirname(process.execPath));
 const nodedir = process.env.npm_config_nodedir ||
   (existsSync(join(prefix, 'include/node/node_version.h')) ? prefix : undefined);
-if (!existsSync('build/Makefile') || force && process.argv.includes('--configure'))
+// The source list is expanded when gyp configures: reconfigure when native/*.cc files come or go.
+const sourceList = readdirSync('native').filter((f) => f.endsWith('.cc')).sort().join('\n');
+const listFile = join(root, 'build/sources.txt');
+const configured = existsSync('build/Makefile') && existsSync(listFile) && readFileSync(listFile, 'utf8') === sourceList;
+if (!configured || (force && process.argv.includes('--configure'))) {
   run(['configure', ...(nodedir ? [`--nodedir=${nodedir}`] : [])]);
+  writeFileSync(listFile, sourceList);
+}
 run(['build', ...jobs]);
