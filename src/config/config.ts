@@ -85,8 +85,9 @@ export class Config {
     try {
       const file = join(dir, `config${ext}`);
       writeFileSync(file, text, 'utf8');
-      const cfg = Config.fromFile(file);
-      return new Config(cfg.toObject(), { text });
+      const out = new Config({}, { text });
+      out.#data = Config.fromFile(file).#data;
+      return out;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

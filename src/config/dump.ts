@@ -108,7 +108,7 @@ function block(v: PyValue, style: Style, indent: string, col: number, tail: stri
   const one = flat(v, style, WIDTH - col - tail.length);
   if (one !== undefined) return one;
   const inner = indent + INDENT;
-  const comma = style === tsStyle ? ',' : ',';
+  const comma = ',';
   let open: string;
   let close: string;
   let items: [string, PyValue][];
@@ -123,12 +123,15 @@ function block(v: PyValue, style: Style, indent: string, col: number, tail: stri
   } else {
     return style.scalar(v); // a long string: Python allows it past the limit
   }
+  // Python: the closing bracket ends the last item's line, as yapf (mmcv's pretty_text) writes it
+  const hug = style === pyStyle;
   const lines = items.map(([prefix, x], i) => {
     const last = i === items.length - 1;
-    const sep = last && style === pyStyle ? '' : comma;
-    return inner + prefix + block(x, style, inner, inner.length + prefix.length, sep) + sep;
+    const sep = last && hug ? '' : comma;
+    const after = last && hug ? close + tail : sep;
+    return inner + prefix + block(x, style, inner, inner.length + prefix.length, after) + sep;
   });
-  return `${open}\n${lines.join('\n')}\n${indent}${close}`;
+  return hug ? `${open}\n${lines.join('\n')}${close}` : `${open}\n${lines.join('\n')}\n${indent}${close}`;
 }
 
 /** The config as Python text, one `name = value` statement per top-level key. */

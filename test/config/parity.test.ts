@@ -24,6 +24,8 @@ for (const name of names) {
     assert.deepStrictEqual(cfg.toObject(), want);
     // and key order is Python's
     assert.deepStrictEqual(Object.keys(cfg.toObject()), Object.keys(want));
+    // our pretty text reads back to the same typed values
+    assert.deepStrictEqual(Config.fromString(cfg.prettyText, '.py').toPyValue(), cfg.toPyValue());
   });
 
   test(`${name}: the original MMAction2 config chain + overrides gives config.json`, () => {

@@ -668,6 +668,10 @@ function strFormat(s: string, args: PyValue[], kw: [string, PyValue][]): string 
     if (all === '}}') return '}';
     let v: PyValue;
     const f = field ?? '';
+    if ((f === '' && auto < 0) || (/^\d+$/.test(f) && auto > 0)) {
+      err('ValueError', 'cannot switch between automatic field numbering and manual field specification');
+    }
+    if (/^\d+$/.test(f)) auto = -1;
     if (f === '') {
       if (auto >= args.length) err('IndexError', `Replacement index ${auto} out of range for positional args tuple`);
       v = args[auto++];

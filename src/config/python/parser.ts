@@ -103,6 +103,7 @@ class Parser {
 
   private statement(): Stmt {
     const start = this.tok;
+    if (start.kind === 'indent') this.fail(start, 'unexpected indent (indented blocks are not supported in config files)');
     if (start.kind === 'name') {
       const what = UNSUPPORTED_STATEMENTS[start.text];
       if (what) {

@@ -19,7 +19,7 @@ export class ConfigSyntaxError extends Error {
   }
 }
 
-export type TokenKind = 'name' | 'int' | 'float' | 'string' | 'op' | 'newline' | 'eof';
+export type TokenKind = 'name' | 'int' | 'float' | 'string' | 'op' | 'newline' | 'indent' | 'eof';
 
 export interface Token {
   kind: TokenKind;
@@ -112,7 +112,8 @@ export function tokenize(src: string, file: string, lineOffset = 0, colOffset = 
       let j = i;
       while (src[j] === ' ' || src[j] === '\t' || src[j] === '\f') j++;
       const blank = src[j] === '\n' || src[j] === '#' || src[j] === '\r' || j >= src.length;
-      if (!blank && j > i && !(src[j] === '\\' && src[j + 1] === '\n')) fail(j, 'unexpected indent (indented blocks are not supported in config files)');
+      // the parser reports it, so that a block statement above it is named first
+      if (!blank && j > i && !(src[j] === '\\' && src[j + 1] === '\n')) push({ kind: 'indent', text: '' }, j);
       atLineStart = false;
       i = j;
       continue;
