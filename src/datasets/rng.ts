@@ -134,4 +134,80 @@ export class RandomState {
   permutation(n: number): number[] {
     return this.shuffle(Array.from({ length: n }, (_, i) => i));
   }
+
+  /** Python's `random.seed(int)` (init_by_array over the 32-bit words of |seed|). */
+  seedPython(seed: number): void {
+    let a = Math.abs(Math.trunc(seed));
+    const key: number[] = [];
+    do {
+      key.push(a % 0x100000000);
+      a = Math.floor(a / 0x100000000);
+    } while (a > 0);
+    this.seed(19650218);
+    const mt = this.mt;
+    let i = 1;
+    let j = 0;
+    for (let k = Math.max(N, key.length); k > 0; k--) {
+      const prev = mt[i - 1]! ^ (mt[i - 1]! >>> 30);
+      mt[i] = ((mt[i]! ^ Math.imul(prev, 1664525)) + key[j]! + j) >>> 0;
+      i++;
+      j++;
+      if (i >= N) {
+        mt[0] = mt[N - 1]!;
+        i = 1;
+      }
+      if (j >= key.length) j = 0;
+    }
+    for (let k = N - 1; k > 0; k--) {
+      const prev = mt[i - 1]! ^ (mt[i - 1]! >>> 30);
+      mt[i] = ((mt[i]! ^ Math.imul(prev, 1566083941)) - i) >>> 0;
+      i++;
+      if (i >= N) {
+        mt[0] = mt[N - 1]!;
+        i = 1;
+      }
+    }
+    mt[0] = 0x80000000;
+    this.pos = N;
+  }
+
+  /** Python's `random._randbelow(n)` (getrandbits rejection), n < 2**32. */
+  pyRandbelow(n: number): number {
+    if (n <= 0) throw new RangeError('empty range');
+    const k = 32 - Math.clz32(n);
+    let r: number;
+    do r = this.nextUint32() >>> (32 - k);
+    while (r >= n);
+    return r;
+  }
+
+  /** Python's `random.randint(a, b)` (inclusive). */
+  pyRandint(a: number, b: number): number {
+    if (b < a) throw new RangeError(`empty range for randint(${a}, ${b})`);
+    return a + this.pyRandbelow(b - a + 1);
+  }
+
+  /** Python's `random.choice(seq)`. */
+  pyChoice<T>(seq: readonly T[]): T {
+    return seq[this.pyRandbelow(seq.length)]!;
+  }
+}
+
+/**
+ * The two global generators MMAction2's transforms draw from: numpy's (`np.random`) and
+ * Python's (`random`, used by RandomResizedCrop and MultiScaleCrop offsets).
+ */
+export class PipelineRandom {
+  readonly np = new RandomState(0);
+  readonly py = new RandomState(0);
+
+  constructor(seed = 0) {
+    this.seed(seed);
+  }
+
+  /** Like `np.random.seed(seed); random.seed(seed)`. */
+  seed(seed: number): void {
+    this.np.seed(seed >>> 0);
+    this.py.seedPython(seed);
+  }
 }

@@ -2,7 +2,7 @@
 // (fixtures: test/fixtures/pipelines/sampling, produced by the real MMAction2).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RandomState } from '../../src/datasets/rng.ts';
+import { PipelineRandom, RandomState } from '../../src/datasets/rng.ts';
 import { DenseSampleFrames, SampleAVAFrames, SampleFrames, UntrimmedSampleFrames } from '../../src/datasets/pipelines/sampling.ts';
 import type { Results, Transform } from '../../src/datasets/pipelines/types.ts';
 import { readJson } from './fixtures.ts';
@@ -23,7 +23,7 @@ function check(file: string, make: (p: Record<string, unknown>) => Transform, mi
   let failures = 0;
   const msgs: string[] = [];
   for (const e of entries) {
-    const rng = new RandomState(e.numpy_seed ?? 0);
+    const rng = new PipelineRandom(e.numpy_seed ?? 0);
     const t = make(e.params);
     const r: Results = { total_frames: e.total_frames, start_index: e.start_index };
     if (e.frame_inds === null) {
@@ -75,15 +75,24 @@ test('SampleFrames options are validated', () => {
   assert.throws(() => new SampleFrames({ clip_len: 1, num_clip: 3 }), /unknown option 'num_clip' \(did you mean num_clips\?\)/);
   assert.throws(() => new SampleFrames({}), /missing required option 'clip_len'/);
   assert.throws(() => new SampleFrames({ clip_len: 1, out_of_bound_opt: 'wrap' }), /out_of_bound_opt must be one of/);
-  assert.throws(() => new SampleFrames({ clip_len: 1 }).call({ start_index: 0 }, { rng: new RandomState() }), /total_frames/);
+  assert.throws(() => new SampleFrames({ clip_len: 1 }).call({ start_index: 0 }, { rng: new PipelineRandom() }), /total_frames/);
 });
 
 test('SampleAVAFrames: test mode centred clip clipped to the shot', () => {
   const t = new SampleAVAFrames({ clip_len: 4, frame_interval: 2, test_mode: true });
   const r = t.call({ fps: 30, timestamp: 902, timestamp_start: 900, shot_info: [0, 63], start_index: 0 } as Results,
-    { rng: new RandomState(0) });
+    { rng: new PipelineRandom(0) });
   // centre 61: range(57, 65, 2) = 57, 59, 61, 63 -> clipped to 62
   assert.deepEqual(r.frame_inds, [57, 59, 61, 62]);
   assert.equal(r.num_clips, 1);
   assert.deepEqual(Array.from(r.crop_quadruple!), [0, 0, 1, 1]);
+});
+
+test('Python random emulation (random.seed / randint / choice)', () => {
+  // random.seed(0); [random.random() for _ in range(2)]; random.seed(1); [random.randint(0, 100) for _ in range(3)]
+  const r = new RandomState();
+  r.seedPython(0);
+  assert.deepEqual([r.rand(), r.rand()], [0.8444218515250481, 0.7579544029403025]);
+  r.seedPython(1);
+  assert.deepEqual([r.pyRandint(0, 100), r.pyRandint(0, 100), r.pyRandint(0, 100)], [17, 72, 97]);
 });

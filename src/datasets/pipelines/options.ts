@@ -39,7 +39,7 @@ export function parseOptions<T extends object>(
   required: readonly string[] = [],
 ): T {
   const known = [...Object.keys(defaults), ...required];
-  const out: Record<string, unknown> = { ...defaults };
+  const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
   for (const [k, v] of Object.entries(cfg)) {
     if (k === 'type') continue;
     if (!known.includes(k)) {

@@ -128,11 +128,11 @@ export class SampleFrames implements Transform {
   call(results: Results, ctx: PipelineContext): Results {
     const total = requireTotal(results, this.type);
     const { clip_len, frame_interval, num_clips, temporal_jitter, out_of_bound_opt } = this.opts;
-    const offsets = this.sampleClips(total, ctx.rng);
+    const offsets = this.sampleClips(total, ctx.rng.np);
     const inds: number[] = [];
     for (const o of offsets) for (let j = 0; j < clip_len; j++) inds.push(o + j * frame_interval);
     if (temporal_jitter) {
-      const jit = ctx.rng.randints(0, frame_interval, inds.length);
+      const jit = ctx.rng.np.randints(0, frame_interval, inds.length);
       for (let i = 0; i < inds.length; i++) inds[i]! += jit[i]!;
     }
     applyOutOfBound(inds, clip_len, total, out_of_bound_opt);
@@ -290,7 +290,7 @@ export class SampleAVAFrames implements Transform {
     }
     if (!Array.isArray(shot) || shot.length !== 2) throw new Error('SampleAVAFrames: results.shot_info must be [start, end]');
     const center = fps * (timestamp - tsStart) + 1;
-    const skip = ctx.rng.randints(Math.floor(-frame_interval / 2), Math.floor((frame_interval + 1) / 2), clip_len);
+    const skip = ctx.rng.np.randints(Math.floor(-frame_interval / 2), Math.floor((frame_interval + 1) / 2), clip_len);
     const first = center - Math.floor(clip_len / 2) * frame_interval;
     const end = center + Math.floor((clip_len + 1) / 2) * frame_interval;
     const inds: number[] = [];

@@ -6,7 +6,7 @@
  * Normalize turns it into a `FloatBatch` (float32 NHWC, or N/2 x H x W x 2 for flow) and
  * FormatShape into a float32 torch Tensor.
  */
-import type { RandomState } from '../rng.ts';
+import type { PipelineRandom } from '../rng.ts';
 
 export class ImageBatch {
   constructor(
@@ -41,13 +41,21 @@ export class ImageBatch {
   }
 }
 
-/** float32 images after Normalize: NHWC (`shape` = [N, H, W, C]). */
-export class FloatBatch {
-  constructor(readonly data: Float32Array, readonly shape: number[]) {
+export type NDData = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;
+
+/**
+ * A dense C-order array that is not (yet) a Tensor: transferable between worker threads and
+ * turned into a torch Tensor at the end of the pipeline (see compose.ts).
+ */
+export class NDArray<D extends NDData = NDData> {
+  constructor(readonly data: D, readonly shape: number[]) {
     const numel = shape.reduce((a, b) => a * b, 1);
-    if (data.length !== numel) throw new RangeError(`FloatBatch: ${data.length} values for [${shape}]`);
+    if (data.length !== numel) throw new RangeError(`NDArray: ${data.length} values for [${shape}]`);
   }
 }
+
+/** float32 images after Normalize: NHWC (`shape` = [N, H, W, C]), later any layout. */
+export class FloatBatch extends NDArray<Float32Array> {}
 
 /** Geometry and bookkeeping keys, named as MMAction2 names them. */
 export interface Results {
@@ -78,7 +86,7 @@ export interface Results {
 
 /** What a transform may use besides the results: the pipeline's seeded generator. */
 export interface PipelineContext {
-  rng: RandomState;
+  rng: PipelineRandom;
 }
 
 export interface Transform {

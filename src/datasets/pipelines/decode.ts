@@ -1,0 +1,245 @@
+/**
+ * Decoding: RawFrameDecode and ImageDecode (frame files through sharp, bit-identical to
+ * cv2.imdecode), and the video decoders under their MMAction2 names (DecordInit/Decode,
+ * PyAVInit/Decode, OpenCVInit/Decode, PIMSInit/Decode), all on the project's FFmpeg
+ * VideoReader. Mirrors MMAction2 0.24 `loading.py`.
+ *
+ * Init steps read `filename`, write `video_reader`, `total_frames`; Decode steps read
+ * `video_reader`, `frame_inds`, write `imgs`, `original_shape`, `img_shape`.
+ */
+import { join } from 'node:path';
+import { readFrames } from '../../video/rawframes.ts';
+import { expectOneOf, parseOptions, type Cfg } from './options.ts';
+import { pyFormat } from './pyformat.ts';
+import { ImageBatch, type Results, type Transform } from './types.ts';
+
+function frameInds(results: Results, type: string): number[] {
+  const inds = results.frame_inds;
+  if (!Array.isArray(inds) || inds.length === 0) throw new Error(`${type}: results.frame_inds is missing or empty (sample frames first)`);
+  return inds as number[];
+}
+
+function setDecoded(results: Results, imgs: ImageBatch): Results {
+  results.imgs = imgs;
+  results.original_shape = [imgs.h, imgs.w];
+  results.img_shape = [imgs.h, imgs.w];
+  return results;
+}
+
+/** Scale normalised boxes to pixels (AVA rawframes), as RawFrameDecode does. */
+function scaleBoxesToPixels(results: Results): void {
+  if (!results.gt_bboxes) return;
+  const [h, w] = results.img_shape!;
+  const f = [w, h, w, h];
+  const sc = (b: number[][]) => b.map((r) => r.map((v, i) => Math.fround(v * f[i % 4]!)));
+  results.gt_bboxes = sc(results.gt_bboxes as number[][]);
+  if (results.proposals) results.proposals = sc(results.proposals as number[][]);
+}
+
+export interface RawFrameDecodeOptions {
+  /** Only 'disk' is supported. */
+  io_backend: 'disk';
+  /** 'cv2' (and 'pillow', 'turbojpeg': the same bytes through sharp's libjpeg-turbo). */
+  decoding_backend: 'cv2' | 'pillow' | 'turbojpeg';
+}
+
+/**
+ * Read `frame_dir/filename_tmpl.format(idx + offset)` for every index (Flow: x then y
+ * image per index, grayscale). Reads `frame_dir`, `filename_tmpl`, `modality`, `offset`.
+ */
+export class RawFrameDecode implements Transform {
+  readonly type = 'RawFrameDecode';
+  readonly opts: RawFrameDecodeOptions;
+
+  constructor(cfg: Cfg, where = 'RawFrameDecode') {
+    this.opts = parseOptions(where, cfg, { io_backend: 'disk', decoding_backend: 'cv2' } as RawFrameDecodeOptions);
+    expectOneOf(where, 'io_backend', this.opts.io_backend, ['disk'] as const);
+    expectOneOf(where, 'decoding_backend', this.opts.decoding_backend, ['cv2', 'pillow', 'turbojpeg'] as const);
+  }
+
+  async call(results: Results): Promise<Results> {
+    const dir = results.frame_dir;
+    const tmpl = results.filename_tmpl;
+    if (typeof dir !== 'string') throw new Error('RawFrameDecode: results.frame_dir must be a string');
+    if (typeof tmpl !== 'string') throw new Error('RawFrameDecode: results.filename_tmpl must be a string');
+    const modality = results.modality;
+    const offset = typeof results.offset === 'number' ? results.offset : 0;
+    const inds = frameInds(results, this.type);
+    let imgs: ImageBatch;
+    if (modality === 'RGB') {
+      const d = await readFrames(inds.map((i) => join(dir, pyFormat(tmpl, i + offset))), 'rgb');
+      imgs = new ImageBatch(d.data, d.n, d.h, d.w, d.c);
+    } else if (modality === 'Flow') {
+      const paths = inds.flatMap((i) => [join(dir, pyFormat(tmpl, 'x', i + offset)), join(dir, pyFormat(tmpl, 'y', i + offset))]);
+      const d = await readFrames(paths, 'gray');
+      imgs = new ImageBatch(d.data, d.n, d.h, d.w, 1);
+    } else {
+      throw new Error(`RawFrameDecode: modality '${String(modality)}' is not supported (RGB or Flow)`);
+    }
+    setDecoded(results, imgs);
+    scaleBoxesToPixels(results);
+    return results;
+  }
+}
+
+/** One image file (`filename`) as a one-frame clip. */
+export class ImageDecode implements Transform {
+  readonly type = 'ImageDecode';
+
+  constructor(cfg: Cfg, where = 'ImageDecode') {
+    parseOptions(where, cfg, { io_backend: 'disk', decoding_backend: 'cv2' });
+  }
+
+  async call(results: Results): Promise<Results> {
+    if (typeof results.filename !== 'string') throw new Error('ImageDecode: results.filename must be a string');
+    const d = await readFrames([results.filename], 'rgb');
+    return setDecoded(results, new ImageBatch(d.data, d.n, d.h, d.w, d.c));
+  }
+}
+
+/** The subset of the project's VideoReader (src/video) that the decoders use. */
+export interface VideoReaderLike {
+  readonly numFrames: number;
+  getBatch(indices: number[]): Promise<{ toTypedArray(): ArrayBufferView; shape: number[]; dispose?(): void }>;
+  close?(): void | Promise<void>;
+}
+
+type VideoModule = { VideoReader: { open(path: string, opts?: Record<string, unknown>): Promise<VideoReaderLike> } };
+let videoModule: Promise<VideoModule> | undefined;
+async function openVideo(path: string, type: string): Promise<VideoReaderLike> {
+  videoModule ??= import(new URL('../../video/index.ts', import.meta.url).href) as Promise<VideoModule>;
+  try {
+    return await (await videoModule).VideoReader.open(path);
+  } catch (e) {
+    throw new Error(`${type}: cannot open video ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** Shared Init: open `filename`, set `video_reader` and `total_frames`. */
+abstract class VideoInit implements Transform {
+  abstract readonly type: string;
+
+  async call(results: Results): Promise<Results> {
+    if (typeof results.filename !== 'string') throw new Error(`${this.type}: results.filename must be a string`);
+    const reader = await openVideo(results.filename, this.type);
+    results.video_reader = reader;
+    results.total_frames = reader.numFrames;
+    return results;
+  }
+}
+
+async function decodeBatch(results: Results, type: string, mapIndex: (i: number, n: number) => number): Promise<Results> {
+  const reader = results.video_reader as VideoReaderLike | null | undefined;
+  if (!reader || typeof reader.getBatch !== 'function') {
+    throw new Error(`${type}: results.video_reader is missing (put the matching Init step before ${type})`);
+  }
+  const inds = frameInds(results, type);
+  const n = reader.numFrames;
+  if (n <= 0) throw new Error(`${type}: ${String(results.filename)} has no decodable frames`);
+  const wanted = inds.map((i) => mapIndex(i, n));
+  const uniq = [...new Set(wanted)].sort((a, b) => a - b);
+  let t;
+  try {
+    t = await reader.getBatch(uniq);
+  } catch (e) {
+    throw new Error(`${type}: decoding ${String(results.filename)} failed: ${(e as Error).message}`);
+  } finally {
+    results.video_reader = null;
+    await reader.close?.();
+  }
+  const [, h, w, c] = t.shape as [number, number, number, number];
+  const v = t.toTypedArray();
+  const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  t.dispose?.();
+  const size = h * w * c;
+  const pos = new Map(uniq.map((x, i) => [x, i]));
+  const out = ImageBatch.alloc(wanted.length, h, w, c);
+  wanted.forEach((x, i) => out.data.set(bytes.subarray(pos.get(x)! * size, (pos.get(x)! + 1) * size), i * size));
+  return setDecoded(results, out);
+}
+
+const pyavIndex = (i: number, n: number) => i % n; // imgs[i % len(imgs)]
+const clampIndex = (i: number, n: number) => {
+  if (i < 0) throw new RangeError(`frame index ${i} is negative`);
+  return Math.min(i, n - 1); // OpenCV walks back to the last readable frame
+};
+const strictIndex = (i: number, n: number) => {
+  if (i < 0 || i >= n) throw new RangeError(`frame index ${i} out of range for a video of ${n} frames`);
+  return i;
+};
+
+export class DecordInit extends VideoInit {
+  readonly type = 'DecordInit';
+  constructor(cfg: Cfg, where = 'DecordInit') {
+    super();
+    parseOptions(where, cfg, { io_backend: 'disk', num_threads: 1 });
+  }
+}
+
+export class DecordDecode implements Transform {
+  readonly type = 'DecordDecode';
+  constructor(cfg: Cfg, where = 'DecordDecode') {
+    const o = parseOptions(where, cfg, { mode: 'accurate' });
+    expectOneOf(where, 'mode', o.mode, ['accurate', 'efficient'] as const);
+  }
+  call(results: Results): Promise<Results> {
+    return decodeBatch(results, this.type, strictIndex);
+  }
+}
+
+export class PyAVInit extends VideoInit {
+  readonly type = 'PyAVInit';
+  constructor(cfg: Cfg, where = 'PyAVInit') {
+    super();
+    parseOptions(where, cfg, { io_backend: 'disk' });
+  }
+}
+
+/** Accurate mode: frames decoded in order, `imgs[i % len(imgs)]`. */
+export class PyAVDecode implements Transform {
+  readonly type = 'PyAVDecode';
+  constructor(cfg: Cfg, where = 'PyAVDecode') {
+    const o = parseOptions(where, cfg, { multi_thread: false, mode: 'accurate' });
+    expectOneOf(where, 'mode', o.mode, ['accurate', 'efficient'] as const);
+  }
+  call(results: Results): Promise<Results> {
+    return decodeBatch(results, this.type, pyavIndex);
+  }
+}
+
+export class OpenCVInit extends VideoInit {
+  readonly type = 'OpenCVInit';
+  constructor(cfg: Cfg, where = 'OpenCVInit') {
+    super();
+    parseOptions(where, cfg, { io_backend: 'disk' });
+  }
+}
+
+/** Reads each index; past the last readable frame it walks back to it (mmcv.VideoReader). */
+export class OpenCVDecode implements Transform {
+  readonly type = 'OpenCVDecode';
+  constructor(cfg: Cfg, where = 'OpenCVDecode') {
+    parseOptions(where, cfg, {});
+  }
+  call(results: Results): Promise<Results> {
+    return decodeBatch(results, this.type, clampIndex);
+  }
+}
+
+export class PIMSInit extends VideoInit {
+  readonly type = 'PIMSInit';
+  constructor(cfg: Cfg, where = 'PIMSInit') {
+    super();
+    parseOptions(where, cfg, { io_backend: 'disk', mode: 'accurate' });
+  }
+}
+
+export class PIMSDecode implements Transform {
+  readonly type = 'PIMSDecode';
+  constructor(cfg: Cfg, where = 'PIMSDecode') {
+    parseOptions(where, cfg, {});
+  }
+  call(results: Results): Promise<Results> {
+    return decodeBatch(results, this.type, strictIndex);
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The table of pipeline transforms: MMAction2 `type` -> class. One screen; every entry
+ * parses and validates its own options (unknown keys are errors naming the config path).
+ */
+import { didYouMean, type Cfg } from './options.ts';
+import { CenterCrop, MultiScaleCrop, RandomCrop, RandomResizedCrop, TenCrop, ThreeCrop } from './crop.ts';
+import {
+  DecordDecode, DecordInit, ImageDecode, OpenCVDecode, OpenCVInit, PIMSDecode, PIMSInit, PyAVDecode, PyAVInit, RawFrameDecode,
+} from './decode.ts';
+import { Flip } from './flip.ts';
+import { Collect, FormatAudioShape, FormatShape, ImageToTensor, Rename, ToTensor, Transpose } from './format.ts';
+import { Normalize } from './normalize.ts';
+import { Fuse, RandomRescale, Resize } from './resize.ts';
+import { DenseSampleFrames, SampleAVAFrames, SampleFrames, UntrimmedSampleFrames } from './sampling.ts';
+import type { Transform } from './types.ts';
+
+type TransformCtor = new (cfg: Cfg, where: string) => Transform;
+
+export const TRANSFORMS = {
+  // sampling.ts
+  SampleFrames, DenseSampleFrames, UntrimmedSampleFrames, SampleAVAFrames,
+  // decode.ts
+  RawFrameDecode, ImageDecode, DecordInit, DecordDecode, PyAVInit, PyAVDecode, OpenCVInit, OpenCVDecode, PIMSInit, PIMSDecode,
+  // resize.ts, crop.ts, flip.ts, normalize.ts
+  Resize, RandomRescale, Fuse, RandomCrop, RandomResizedCrop, MultiScaleCrop, CenterCrop, ThreeCrop, TenCrop, Flip, Normalize,
+  // format.ts
+  FormatShape, FormatAudioShape, Collect, ToTensor, ImageToTensor, Transpose, Rename,
+} satisfies Record<string, TransformCtor>;
+
+export type TransformType = keyof typeof TRANSFORMS;
+
+/** Build one transform from its config dict (`where` names it in errors). */
+export function buildTransform(cfg: Cfg, where = 'pipeline'): Transform {
+  if (!cfg || typeof cfg !== 'object') throw new Error(`${where}: expected a dict with a 'type', got ${JSON.stringify(cfg)}`);
+  const type = cfg.type;
+  if (typeof type !== 'string') throw new Error(`${where}: missing 'type'`);
+  const Ctor = (TRANSFORMS as Record<string, TransformCtor>)[type];
+  if (!Ctor) {
+    throw new Error(`${where}: unknown transform type '${type}'${didYouMean(type, Object.keys(TRANSFORMS))}`);
+  }
+  return new Ctor(cfg, `${where} (${type})`);
+}
+
+export { buildPipeline, Compose, materialize } from './compose.ts';
+export type { Pipeline, PipelineOptions } from './compose.ts';
+export { ImageBatch, FloatBatch, NDArray } from './types.ts';
+export type { Results, Transform, PipelineContext } from './types.ts';
