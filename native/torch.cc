@@ -618,6 +618,15 @@ EXPORT(sameTensor) {
 // ---------------------------------------------------------------------------------------------
 // Autograd
 
+// setData(handle, src): `param.data = src` (same tensor identity, new storage/dtype/device).
+EXPORT(setData) {
+  GUARD {
+    at::Tensor t = tensorOf(info[0]);
+    t.set_data(tensorOf(info[1], "data"));
+    return info.Env().Undefined();
+  } END_GUARD
+}
+
 EXPORT(setRequiresGrad) {
   GUARD {
     at::Tensor t = tensorOf(info[0]);
@@ -798,6 +807,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   REG(dispose);
   REG(isDisposed);
   REG(sameTensor);
+  REG(setData);
   REG(setRequiresGrad);
   REG(grad);
   REG(setGrad);

@@ -29,6 +29,7 @@ export interface TorchNative {
   dispose(h: Handle): void;
   isDisposed(h: Handle): boolean;
   sameTensor(a: Handle, b: Handle): boolean;
+  setData(h: Handle, src: Handle): void;
   setRequiresGrad(h: Handle, v: boolean): void;
   grad(h: Handle): Handle | null;
   setGrad(h: Handle, g: Handle | null): void;
@@ -51,8 +52,25 @@ export interface TorchNative {
 }
 
 // --- video --- (native/video*.cc; typed by the video module's owner)
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface VideoNative {}
+/** Opaque handle of a native video reader/stream/writer (an N-API external). */
+export type VideoHandle = { readonly __videoHandle: unique symbol };
+/** What native/video_reader.cc reports about an opened video. */
+export interface NativeVideoInfo {
+  numFrames: number; width: number; height: number; codedWidth: number; codedHeight: number;
+  rotation: number; avgFps: number; rFps: number; timeBase: number;
+  streamDuration: number; formatDuration: number; containerFrames: number;
+  codec: string; codecLongName: string; pixelFormat: string; format: string; bitRate: number;
+  ptsMode: boolean; timestamps: Float64Array; keyframes: Float64Array; hasAudio: boolean;
+}
+export interface NativeVideoReaderOptions {
+  threads?: number; timeout?: number; width?: number; height?: number; shortSide?: number;
+  autorotate?: boolean; frameColorspace?: boolean; failOnCorrupt?: boolean; skipNonRef?: boolean;
+}
+export interface VideoNative {
+  videoOpen(path: string, opts: NativeVideoReaderOptions): Promise<{ handle: VideoHandle; info: NativeVideoInfo }>;
+  videoGetBatch(h: VideoHandle, indices: Float64Array): Promise<{ tensor: Handle; warnings: string[] }>;
+  videoClose(h: VideoHandle): void;
+}
 // --- end video ---
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

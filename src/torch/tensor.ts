@@ -265,6 +265,12 @@ export class Tensor {
     native.backward([this.handle], gradient ? [gradient.handle] : null, retainGraph || createGraph, createGraph);
   }
 
+  /** `t.data = src` in PyTorch: swaps in src's data (dtype/device may change) keeping this tensor's identity. */
+  setData_(src: Tensor): this {
+    native.setData(this.handle, src.handle);
+    return this;
+  }
+
   detach(): Tensor { return callOp('detach', this); }
   detach_(): this { inplace(this, 'detach_'); return this; }
 

@@ -216,22 +216,22 @@ export abstract class Module {
     }
   }
 
-  /** Moves/casts every parameter and buffer in place (module.to('cuda') / .to('float64')). Integer buffers keep their dtype on a dtype cast. */
+  /**
+   * Moves/casts every parameter and buffer in place (module.to('cuda') / .to('float64')), like
+   * PyTorch's `param.data = fn(param.data)`: tensor objects keep their identity, so references held
+   * by layers and optimizers stay valid. Integer buffers keep their dtype on a dtype cast.
+   */
   to(target: string | { device?: string; dtype?: DType }): this {
     const spec = typeof target === 'string' ? (/^(cpu|cuda|mps)(:\d+)?$/.test(target) ? { device: target } : { dtype: target as DType }) : target;
     noGrad(() => {
       for (const m of this.modules()) {
-        for (const store of [m._parameters, m._buffers] as Map<string, Tensor | null>[]) {
-          for (const [k, t] of store) {
-            if (!t) continue;
-            const castDtype = spec.dtype && t.isFloatingPoint() ? spec.dtype : undefined;
-            if (!castDtype && (!spec.device || spec.device === t.device)) continue;
-            const moved = t.to({ device: spec.device, dtype: castDtype });
-            if (store === m._parameters) moved.requiresGrad_(t.requiresGrad);
-            keep(moved);
-            store.set(k, moved);
-            t.dispose();
-          }
+        for (const t of [...m._parameters.values(), ...m._buffers.values()]) {
+          if (!t) continue;
+          const castDtype = spec.dtype && t.isFloatingPoint() ? spec.dtype : undefined;
+          if (!castDtype && (!spec.device || spec.device === t.device)) continue;
+          const moved = t.to({ device: spec.device, dtype: castDtype });
+          t.setData_(moved);
+          moved.dispose();
         }
       }
     });
