@@ -11,6 +11,7 @@ export interface Command {
 export const commands: Record<string, Command> = {
   env: { summary: 'print versions of node, libtorch, FFmpeg, threads and devices', load: () => import('./env.ts') },
   'checkpoint-info': { summary: 'list the keys, shapes and dtypes of a .pth checkpoint', load: () => import('./checkpoint_info.ts') },
+  'print-config': { summary: 'print the merged config (with _base_ files and --cfg-options) as .py/.json/.yaml/.ts', load: () => import('./print_config.ts') },
 };
 
 function usage(): string {
