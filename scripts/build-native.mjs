@@ -28,6 +28,25 @@ if (lt) {
   fail('libtorch was not found. Install it with `sudo apt-get install libtorch-dev` (Debian/Ubuntu),\n' +
     'or unpack a libtorch build from pytorch.org and set LIBTORCH=/path/to/libtorch, or run scripts/setup.sh.');
 }
+// Versions: the binding uses APIs of libtorch >= 1.13 and FFmpeg >= 5 (libavcodec 59).
+const torchVersionH = lt ? join(lt, 'include/torch/csrc/api/include/torch/version.h') : '/usr/include/torch/csrc/api/include/torch/version.h';
+if (existsSync(torchVersionH)) {
+  const h = readFileSync(torchVersionH, 'utf8');
+  const major = Number(/TORCH_VERSION_MAJOR (\d+)/.exec(h)?.[1]);
+  const minor = Number(/TORCH_VERSION_MINOR (\d+)/.exec(h)?.[1]);
+  if (major < 1 || (major === 1 && minor < 13))
+    fail(`libtorch ${major}.${minor} is too old (${torchVersionH}); mmaction-ts needs libtorch 1.13 or newer.\n` +
+      'Install a newer one (Debian 12: `apt-get install libtorch-dev`) or point LIBTORCH at a libtorch 1.13+/2.x folder.');
+}
+for (const dir of ['/usr/include', '/usr/include/x86_64-linux-gnu', '/usr/include/aarch64-linux-gnu']) {
+  const f = join(dir, 'libavcodec/version_major.h');
+  const g = join(dir, 'libavcodec/version.h');
+  const text = existsSync(f) ? readFileSync(f, 'utf8') : existsSync(g) ? readFileSync(g, 'utf8') : '';
+  const m = /LIBAVCODEC_VERSION_MAJOR\s+(\d+)/.exec(text);
+  if (m && Number(m[1]) < 59)
+    fail(`FFmpeg's libavcodec ${m[1]} is too old (${dir}); mmaction-ts needs FFmpeg 5.0 or newer (libavcodec 59+).`);
+  if (m) break;
+}
 for (const h of ['libavformat/avformat.h', 'libavcodec/avcodec.h', 'libswscale/swscale.h']) {
   if (!existsSync(join('/usr/include', h)) && !existsSync(join('/usr/include/x86_64-linux-gnu', h)))
     fail(`FFmpeg development files were not found (${h}). Install them with\n` +
