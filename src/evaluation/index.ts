@@ -17,3 +17,15 @@ export {
 } from './temporal.ts';
 export type { AverageRecallResult, PairwiseTemporalIouOptions, Segment, TemporalIou, TemporalPrediction } from './temporal.ts';
 export { arange, argmax, argsort, argsortStable, formatFixed, linspace, mean, sum } from './numpy_compat.ts';
+export {
+  RECOGNITION_METRICS, evaluateProposals, evaluateRecognition, evaluateTemporalDetection,
+} from './evaluate.ts';
+export type {
+  EvalLogger, EvaluateRecognitionExtra, ProposalMetricOptions, RecognitionInputs, RecognitionMetric,
+  RecognitionMetricName, RecognitionMetricOptions, RecognitionMetricOutput,
+} from './evaluate.ts';
+export { ActivityNetLocalization, computeAveragePrecisionDetection } from './activitynet_localization.ts';
+export type {
+  ActivityNetGroundTruthJson, ActivityNetLocalizationOptions, ActivityNetPredictionJson, DetectionGroundTruth,
+  DetectionPrediction,
+} from './activitynet_localization.ts';
