@@ -73,9 +73,9 @@ export function computeAveragePrecisionDetection(
 }
 
 /** ActivityNet ground-truth JSON: `{ "v_<id>": { annotations: [{ segment: [s, e], label }] } }`. */
-export type ActivityNetGroundTruthJson = Record<string, { annotations: { segment: [number, number]; label: string }[] }>;
+export type ActivityNetGroundTruthJson = Record<string, { annotations: { segment: readonly number[]; label: string }[] }>;
 /** Detection results JSON: `{ results: { "<id>": [{ segment: [s, e], label, score }] } }`. */
-export interface ActivityNetPredictionJson { results: Record<string, { segment: [number, number]; label: string; score: number }[]> }
+export interface ActivityNetPredictionJson { results: Record<string, { segment: readonly number[]; label: string; score: number }[]> }
 
 export interface ActivityNetLocalizationOptions {
   /** MMAction2's `tiou_thresholds`. Default `np.linspace(0.5, 0.95, 10)`. */
@@ -105,6 +105,7 @@ export class ActivityNetLocalization {
     for (const [videoId, info] of Object.entries(groundTruth)) {
       if (!Array.isArray(info?.annotations)) throw new Error(`ground truth '${videoId}': missing 'annotations' list`);
       for (const anno of info.annotations) {
+        if (anno?.segment?.length !== 2) throw new Error(`ground truth '${videoId}': every annotation needs a segment [start, end]`);
         if (!this.activityIndex.has(anno.label)) this.activityIndex.set(anno.label, this.activityIndex.size);
         this.groundTruth.push({
           'video-id': videoId.slice(2), 't-start': Number(anno.segment[0]), 't-end': Number(anno.segment[1]),
@@ -116,6 +117,7 @@ export class ActivityNetLocalization {
     this.prediction = [];
     for (const [videoId, list] of Object.entries(prediction.results)) {
       for (const r of list) {
+        if (r?.segment?.length !== 2) throw new Error(`prediction for video '${videoId}': every result needs a segment [start, end]`);
         const label = this.activityIndex.get(r.label);
         if (label === undefined) throw new Error(`prediction for video '${videoId}': label '${r.label}' does not occur in the ground truth`);
         this.prediction.push({ 'video-id': videoId, label, 't-start': Number(r.segment[0]), 't-end': Number(r.segment[1]), score: r.score });
