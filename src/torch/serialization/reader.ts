@@ -8,6 +8,7 @@ import { dtypeInfo, type DType } from '../dtype.ts';
 import { infoBuilder, StorageRef, storageDType, unpickleCheckpoint, type TensorBuilder } from './checkpoint.ts';
 import { readLegacyLayout, unpickleLegacy } from './legacy.ts';
 import { PickleError } from './pickle.ts';
+import { byteSwap } from './tensor_bytes.ts';
 import { BufferSource, FileSource, looksLikeZip, ZipError, ZipReader, type ByteSource } from './zip.ts';
 
 /** Where to put storages: a device for all, a map saved-location -> device, or a function (undefined = keep). */
@@ -35,14 +36,6 @@ export interface Opened {
   /** Unpickles the object with a builder; `readStorage` gives a storage's bytes. */
   unpickle(builder: TensorBuilder, dicts?: 'auto' | 'map'): unknown;
   readStorage(ref: StorageRef): Uint8Array;
-}
-
-/** Reverses the byte order of each element (checkpoints written on big-endian machines). */
-export function byteSwap(b: Uint8Array, itemsize: number): Uint8Array {
-  if (itemsize === 1) return b;
-  const out = new Uint8Array(b.length);
-  for (let i = 0; i < b.length; i += itemsize) for (let j = 0; j < itemsize; j++) out[i + j] = b[i + itemsize - 1 - j];
-  return out;
 }
 
 function openZip(src: ByteSource): Opened {

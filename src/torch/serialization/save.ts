@@ -5,13 +5,12 @@
  * with one storage record per underlying storage: views keep their offset and strides, and
  * tensors sharing a storage share it again after loading.
  */
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { dtypeInfo, type DType } from '../dtype.ts';
 import { Tensor } from '../tensor.ts';
 import { Persistent, pickle, Reduce } from './pickle.ts';
 import { markOrderedDict, PyGlobal, PyTuple } from './pytypes.ts';
-import { ChunkSink, FdSink, ZipWriter, type ByteSink, type ZipWriterOptions } from './zip.ts';
+import { writeAtomic } from './atomic.ts';
+import { ChunkSink, ZipWriter, type ByteSink, type ZipWriterOptions } from './zip.ts';
 
 export interface SaveOptions {
   /** Name of the archive's folder: 'archive' (what torch.save writes to a file object, as mmcv does). */
@@ -86,27 +85,4 @@ export async function save(obj: unknown, path: string, opts: SaveOptions = {}): 
 /** Synchronous `save`. */
 export function saveSync(obj: unknown, path: string, opts: SaveOptions = {}): void {
   writeAtomic(path, (sink) => writeArchive(obj, sink, opts.archiveName ?? 'archive', opts));
-}
-
-/** Writes a file through a temporary sibling and a rename; removes the temporary on failure. */
-export function writeAtomic(path: string, write: (sink: ByteSink) => void): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
-  let fd: number;
-  try {
-    fd = openSync(tmp, 'w');
-  } catch (e) {
-    throw new Error(`${path}: cannot write (${(e as Error).message})`);
-  }
-  try {
-    write(new FdSink(fd));
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, path);
-  } catch (e) {
-    try { closeSync(fd); } catch { /* already closed */ }
-    try { unlinkSync(tmp); } catch { /* not created */ }
-    const err = e as Error;
-    err.message = `${path}: ${err.message}`;
-    throw err;
-  }
 }
