@@ -43,7 +43,8 @@ const NUMPY_NAMES: Record<string, string> = {
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 /** Parses .npy bytes (`name` appears in errors). */
-export function parseNpy(bytes: Uint8Array, name = '<buffer>'): NpyData {
+export function parseNpy(input: Uint8Array, name = '<buffer>'): NpyData {
+  const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength); // Buffer#slice would not copy
   const fail = (m: string) => new NpyError(`${name}: ${m}`);
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw fail('not a .npy file (no \\x93NUMPY magic)');
   const major = bytes[6];

@@ -238,7 +238,11 @@ class Unpickler {
   private memo = new Map<number, unknown>();
   private dv: DataView;
 
-  constructor(private bytes: Uint8Array, private opts: UnpickleOptions) {
+  private bytes: Uint8Array;
+
+  constructor(bytes: Uint8Array, private opts: UnpickleOptions) {
+    // a plain Uint8Array view: Buffer#slice would not copy
+    this.bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = opts.offset ?? 0;
     this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }

@@ -33,7 +33,10 @@ export interface ByteSource {
 }
 
 export class BufferSource implements ByteSource {
-  constructor(private buf: Uint8Array) {}
+  private buf: Uint8Array;
+  constructor(buf: Uint8Array) {
+    this.buf = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
   get size(): number { return this.buf.length; }
   read(pos: number, len: number): Uint8Array {
     if (pos < 0 || pos + len > this.buf.length) throw new ZipError(`truncated: needs bytes ${pos}..${pos + len} of ${this.buf.length}`);
