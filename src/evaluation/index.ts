@@ -15,7 +15,7 @@ export {
   DEFAULT_TEMPORAL_IOU_THRESHOLDS, averagePrecisionAtTemporalIou, averageRecallAtAvgProposals, evalAp,
   interpolatedPrecisionRecall, pairwiseTemporalIou, temporalIouOfSegment, trapz,
 } from './temporal.ts';
-export type { AverageRecallResult, PairwiseTemporalIouOptions, Segment, TemporalIou, TemporalPrediction } from './temporal.ts';
+export type { AverageRecallOptions, AverageRecallResult, PairwiseTemporalIouOptions, Segment, TemporalIou, TemporalPrediction } from './temporal.ts';
 export { arange, argmax, argsort, argsortStable, formatFixed, linspace, mean, sum } from './numpy_compat.ts';
 export {
   RECOGNITION_METRICS, evaluateProposals, evaluateRecognition, evaluateTemporalDetection,

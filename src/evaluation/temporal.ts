@@ -4,10 +4,14 @@
  * interpolated_precision_recall, average_precision_at_temporal_iou, and eval_ap
  * (mmaction/localization/ssn_utils.py, SSNDataset.evaluate's mAP@IoU).
  *
- * Precision follows MMAction2: temporal IoU is stored as float32. AR@AN casts segments to float32
- * before computing it; AP at temporal IoU computes it in float64. Either way the float32 IoU is
- * compared with float64 thresholds, so an IoU of exactly 0.65, 0.7, 0.9 or 0.95 does not reach
- * that threshold (float32(0.7) < 0.7) while 0.5, 0.6 and 0.75 do.
+ * Precision follows MMAction2 on numpy 1.24 (its reference environment): temporal IoU is stored
+ * as float32. AR@AN casts segments to float32 before computing it and compares the float32 IoU
+ * matrix with each threshold as an array-scalar comparison, which numpy 1.24's value-based
+ * casting performs in float32 (an IoU of exactly 0.7 reaches 0.7). AP at temporal IoU computes
+ * the IoU in float64 and compares one float32 element at a time with the float64 threshold, a
+ * scalar-scalar comparison done in float64: an IoU of exactly 0.65, 0.7, 0.9 or 0.95 does not
+ * reach that threshold there (float32(0.7) < 0.7) while 0.5, 0.6 and 0.75 do.
+ * (numpy >= 2 compares in float64 in both places; `thresholdPrecision` reproduces that for AR@AN.)
  */
 import { argsort, linspace, sum } from './numpy_compat.ts';
 
@@ -96,6 +100,15 @@ export interface AverageRecallResult {
   auc: number;
 }
 
+export interface AverageRecallOptions {
+  /**
+   * Precision of the IoU-vs-threshold comparison. 'float32' (default) is MMAction2 0.24 on
+   * numpy 1.24 (an IoU of exactly float32(0.7) reaches 0.7); 'float64' is what the same code
+   * does on numpy >= 2 (NEP 50), where float32(0.7) < 0.7 fails.
+   */
+  thresholdPrecision?: 'float32' | 'float64';
+}
+
 /**
  * `average_recall_at_avg_proposals(ground_truth, proposals, total_num_proposals,
  * max_avg_proposals=None, temporal_iou_thresholds=np.linspace(0.5, 0.95, 10))`.
@@ -108,7 +121,9 @@ export function averageRecallAtAvgProposals(
   totalNumProposals: number,
   maxAvgProposals: number | null = null,
   temporalIouThresholds: readonly number[] = DEFAULT_TEMPORAL_IOU_THRESHOLDS,
+  options: AverageRecallOptions = {},
 ): AverageRecallResult {
+  const { thresholdPrecision = 'float32' } = options;
   const videos = Object.keys(groundTruth);
   const totalNumVideos = videos.length;
   if (totalNumVideos === 0) throw new Error('average_recall_at_avg_proposals: ground truth has no videos');
@@ -117,7 +132,7 @@ export function averageRecallAtAvgProposals(
   const ratio = (maxAvgProposals * totalNumVideos) / totalNumProposals;
 
   // per video: float32 IoU matrix [n_gt][n_retrieved]
-  const scoreList: { rows: number; cols: number; iou: number[][] }[] = [];
+  const scoreList: { rows: number; cols: number; iou: number[][]; empty: boolean }[] = [];
   let totalNumRetrieved = 0;
   for (const video of videos) {
     const props = proposals[video];
@@ -127,7 +142,7 @@ export function averageRecallAtAvgProposals(
     const gt = groundTruth[video];
     props.forEach((p, i) => { if (p.length < 3) throw new Error(`proposals['${video}'][${i}]: expected [start, end, score], got ${p.length} values`); });
     if (props.length === 0) {
-      scoreList.push({ rows: gt.length, cols: 1, iou: gt.map(() => [0]) });
+      scoreList.push({ rows: gt.length, cols: 1, iou: gt.map(() => [0]), empty: true });
       continue;
     }
     const order = argsort(props.map((p) => p[2])).reverse();
@@ -135,7 +150,7 @@ export function averageRecallAtAvgProposals(
     totalNumRetrieved += numRetrieved;
     const retrieved = Array.from(order.subarray(0, numRetrieved), (i) => props[i]);
     const { tIou } = pairwiseTemporalIou(retrieved, gt, { precision: 'float32' });
-    scoreList.push({ rows: gt.length, cols: numRetrieved, iou: tIou });
+    scoreList.push({ rows: gt.length, cols: numRetrieved, iou: tIou, empty: false });
   }
   if (totalNumRetrieved === 0) {
     throw new Error('average_recall_at_avg_proposals: no proposal is retrieved (max_avg_proposals too small for the proposals given)');
@@ -147,8 +162,11 @@ export function averageRecallAtAvgProposals(
   const recall = temporalIouThresholds.map((thr) => {
     const matches = new Array<number>(100).fill(0);
     for (const s of scoreList) {
+      // `score >= temporal_iou`: numpy 1.24 casts the threshold to the float32 IoU's dtype; the
+      // float64 zeros of a video without proposals compare in float64
+      const t = thresholdPrecision === 'float32' && !s.empty ? f32(thr) : thr;
       // for each gt: the first (score-ordered) proposal reaching the threshold, or none
-      const firstHit = s.iou.map((row) => { for (let j = 0; j < s.cols; j++) if (row[j] >= thr) return j; return Infinity; });
+      const firstHit = s.iou.map((row) => { for (let j = 0; j < s.cols; j++) if (row[j] >= t) return j; return Infinity; });
       for (let j = 0; j < 100; j++) {
         const num = Math.min(Math.trunc(s.cols * pcnList[j]), s.cols);
         for (const h of firstHit) if (h < num) matches[j]++;

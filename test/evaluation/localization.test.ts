@@ -51,12 +51,16 @@ describe('average_recall_at_avg_proposals', () => {
     });
   }
 
-  test('an exact IoU of 0.7 fails the 0.7 threshold (float32 IoU vs float64 threshold), 0.75 passes', () => {
+  test('threshold comparison: float32 like numpy 1.24 (exact 0.7 passes), float64 on request', () => {
+    // verified on numpy 1.24.4: np.array([0.7], np.float32) >= np.float64(0.7) -> True
     const gt = { v: [[0, 10]] };
-    const iou = (end: number) => averageRecallAtAvgProposals(gt, { v: [[0, end, 1]] }, 1, 1, [end / 10]).recall[0][99];
-    assert.equal(iou(7), 0, 'float32(0.7) < 0.7');
-    assert.equal(iou(7.5), 1, '0.75 is exact in float32');
-    assert.equal(iou(6), 1, 'float32(0.6) > 0.6');
+    const hit = (end: number, thresholdPrecision?: 'float32' | 'float64') =>
+      averageRecallAtAvgProposals(gt, { v: [[0, end, 1]] }, 1, 1, [end / 10], { thresholdPrecision }).recall[0][99];
+    assert.equal(hit(7), 1, 'float32(0.7) >= float32(0.7)');
+    assert.equal(hit(6.5), 1);
+    assert.equal(hit(7, 'float64'), 0, 'float32(0.7) < 0.7 in float64');
+    assert.equal(hit(7.5, 'float64'), 1, '0.75 is exact in float32');
+    assert.equal(hit(6, 'float64'), 1, 'float32(0.6) > 0.6');
   });
 
   test('a video missing from proposals is a clear error', () => {
