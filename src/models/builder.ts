@@ -1,0 +1,159 @@
+/**
+ * Builders of models from MMAction2 config dicts: one registry table per kind (recognizers,
+ * backbones, necks, heads, losses), keyed by MMAction2's `type` names, each entry with its
+ * typed options and MMAction2's defaults. Errors name the config path:
+ * `model.backbone: unknown option 'depht' for ResNet (did you mean 'depth'?)`.
+ * To add a model, add an entry to the table of its kind.
+ */
+import { Registry, defineEntry, type BuildContext } from '../config/registry.ts';
+import { MobileNetV2, MOBILENET_V2_DEFAULTS, type MobileNetV2Options } from './backbones/mobilenet_v2.ts';
+import { MobileNetV2TSM, MOBILENET_V2_TSM_EXTRA_DEFAULTS, type MobileNetV2TSMOptions } from './backbones/mobilenet_v2_tsm.ts';
+import { ResNet, RESNET_DEFAULTS, type ResNetOptions } from './backbones/resnet.ts';
+import { ResNetTSM, RESNET_TSM_EXTRA_DEFAULTS, type ResNetTSMOptions } from './backbones/resnet_tsm.ts';
+import { TANet, type TANetOptions } from './backbones/tanet.ts';
+import type { BaseHead } from './heads/base.ts';
+import { TRNHead, TRN_HEAD_DEFAULTS, type TRNHeadOptions } from './heads/trn_head.ts';
+import { TSMHead, TSM_HEAD_DEFAULTS, type TSMHeadOptions } from './heads/tsm_head.ts';
+import { TSNHead, TSN_HEAD_DEFAULTS, type TSNHeadOptions } from './heads/tsn_head.ts';
+import { LOSSES, type LossCfg } from './losses/index.ts';
+import type { BaseWeightedLoss } from './losses/base.ts';
+import type { Backbone, BaseRecognizer, Head, Neck, RecognizerTestCfg, RecognizerTrainCfg } from './recognizers/base.ts';
+import { Recognizer2D } from './recognizers/recognizer2d.ts';
+import { Recognizer3D } from './recognizers/recognizer3d.ts';
+
+export interface ModelCfg {
+  type: string;
+  [option: string]: unknown;
+}
+
+/** MMAction2's defaults, typed as the options (the frozen objects are `as const`). */
+const dflt = <O>(d: object): Partial<O> => d as Partial<O>;
+
+const styleChoices = { style: ['pytorch', 'caffe'] } as const;
+
+// ------------------------------------------------------------------------------------ backbones
+export const BACKBONES = new Registry<Backbone>('backbone', [
+  defineEntry<ResNetOptions, Backbone>({
+    type: 'ResNet', defaults: dflt<ResNetOptions>(RESNET_DEFAULTS), required: ['depth'], choices: styleChoices,
+    kinds: { depth: 'integer', pretrained: ['string', 'null'] },
+    doc: '2D ResNet (mmaction/models/backbones/resnet.py)',
+    build: (o) => new ResNet(o),
+  }),
+  defineEntry<ResNetTSMOptions, Backbone>({
+    type: 'ResNetTSM', defaults: dflt<ResNetTSMOptions>({ ...RESNET_DEFAULTS, ...RESNET_TSM_EXTRA_DEFAULTS }), required: ['depth'],
+    choices: { ...styleChoices, shift_place: ['blockres', 'block'] },
+    kinds: { depth: 'integer', pretrained: ['string', 'null'] },
+    doc: 'ResNet with temporal shift (mmaction/models/backbones/resnet_tsm.py)',
+    build: (o) => new ResNetTSM(o),
+  }),
+  defineEntry<TANetOptions, Backbone>({
+    type: 'TANet', defaults: dflt<TANetOptions>({ ...RESNET_DEFAULTS, tam_cfg: {} }), required: ['depth', 'num_segments'], choices: styleChoices,
+    kinds: { depth: 'integer', num_segments: 'integer', pretrained: ['string', 'null'] },
+    doc: 'ResNet with Temporal Adaptive Modules (mmaction/models/backbones/tanet.py)',
+    build: (o) => new TANet(o),
+  }),
+  defineEntry<MobileNetV2Options, Backbone>({
+    type: 'MobileNetV2', defaults: dflt<MobileNetV2Options>(MOBILENET_V2_DEFAULTS), kinds: { pretrained: ['string', 'null'] },
+    doc: 'MobileNetV2 (mmaction/models/backbones/mobilenet_v2.py)',
+    build: (o) => new MobileNetV2(o),
+  }),
+  defineEntry<MobileNetV2TSMOptions, Backbone>({
+    type: 'MobileNetV2TSM', defaults: dflt<MobileNetV2TSMOptions>({ ...MOBILENET_V2_DEFAULTS, ...MOBILENET_V2_TSM_EXTRA_DEFAULTS }), kinds: { pretrained: ['string', 'null'] },
+    doc: 'MobileNetV2 with temporal shift (mmaction/models/backbones/mobilenet_v2_tsm.py)',
+    build: (o) => new MobileNetV2TSM(o),
+  }),
+]);
+
+// ------------------------------------------------------------------------------------ necks
+export const NECKS = new Registry<Neck>('neck', []);
+
+// ------------------------------------------------------------------------------------ heads
+/** Checks the head's loss config at its own path before the head builds it. */
+function checkLoss(o: { loss_cls?: LossCfg }, ctx: BuildContext<unknown>): void {
+  if (o.loss_cls) LOSSES.check(o.loss_cls, `${ctx.path}.loss_cls`);
+}
+
+const headKinds = { topk: ['integer', 'array'], spatial_type: ['string', 'null'] } as const;
+
+export const HEADS = new Registry<Head>('head', [
+  defineEntry<TSNHeadOptions, Head>({
+    type: 'TSNHead', defaults: dflt<TSNHeadOptions>(TSN_HEAD_DEFAULTS), required: ['num_classes', 'in_channels'], kinds: headKinds,
+    doc: 'TSN head: spatial pool, segment consensus, fc_cls (mmaction/models/heads/tsn_head.py)',
+    build: (o, ctx) => { checkLoss(o, ctx); return new TSNHead(o) as BaseHead as Head; },
+  }),
+  defineEntry<TSMHeadOptions, Head>({
+    type: 'TSMHead', defaults: dflt<TSMHeadOptions>(TSM_HEAD_DEFAULTS), required: ['num_classes', 'in_channels'], kinds: headKinds,
+    doc: 'TSM head (mmaction/models/heads/tsm_head.py)',
+    build: (o, ctx) => { checkLoss(o, ctx); return new TSMHead(o) as BaseHead as Head; },
+  }),
+  defineEntry<TRNHeadOptions, Head>({
+    type: 'TRNHead', defaults: dflt<TRNHeadOptions>(TRN_HEAD_DEFAULTS), required: ['num_classes', 'in_channels'], kinds: headKinds,
+    choices: { relation_type: ['TRN', 'TRNMultiScale'] },
+    doc: 'TRN head with single- or multi-scale relations (mmaction/models/heads/trn_head.py)',
+    build: (o, ctx) => { checkLoss(o, ctx); return new TRNHead(o) as BaseHead as Head; },
+  }),
+]);
+
+// ------------------------------------------------------------------------------------ recognizers
+export interface RecognizerOptions {
+  backbone: ModelCfg;
+  /** Default null. */
+  cls_head: ModelCfg | null;
+  /** Default null. */
+  neck: ModelCfg | null;
+  /** Default null. */
+  train_cfg: RecognizerTrainCfg | null;
+  /** Default null. */
+  test_cfg: RecognizerTestCfg | null;
+}
+
+const RECOGNIZER_DEFAULTS = Object.freeze({ cls_head: null, neck: null, train_cfg: null, test_cfg: null });
+
+/** Builds the parts in MMAction2's order (backbone, neck, head), which is also its random-init order. */
+function recognizerParts(o: RecognizerOptions, path: string) {
+  const backbone = BACKBONES.build(o.backbone, `${path}.backbone`);
+  const neck = o.neck ? NECKS.build(o.neck, `${path}.neck`) : null;
+  const clsHead = o.cls_head ? HEADS.build(o.cls_head, `${path}.cls_head`) : null;
+  return { backbone, neck, cls_head: clsHead, train_cfg: o.train_cfg, test_cfg: o.test_cfg };
+}
+
+export const RECOGNIZERS = new Registry<BaseRecognizer>('recognizer', [
+  defineEntry<RecognizerOptions, BaseRecognizer>({
+    type: 'Recognizer2D', defaults: RECOGNIZER_DEFAULTS, required: ['backbone'],
+    kinds: { backbone: 'object', cls_head: ['object', 'null'], neck: ['object', 'null'], train_cfg: ['object', 'null'], test_cfg: ['object', 'null'] },
+    doc: 'Frame-level 2D recognizer (mmaction/models/recognizers/recognizer2d.py)',
+    build: (o, ctx) => new Recognizer2D(recognizerParts(o, ctx.path)),
+  }),
+  defineEntry<RecognizerOptions, BaseRecognizer>({
+    type: 'Recognizer3D', defaults: RECOGNIZER_DEFAULTS, required: ['backbone'],
+    kinds: { backbone: 'object', cls_head: ['object', 'null'], neck: ['object', 'null'], train_cfg: ['object', 'null'], test_cfg: ['object', 'null'] },
+    doc: 'Clip-level 3D recognizer (mmaction/models/recognizers/recognizer3d.py)',
+    build: (o, ctx) => new Recognizer3D(recognizerParts(o, ctx.path)),
+  }),
+]);
+
+export { LOSSES };
+
+/**
+ * build_model(cfg.model): a recognizer with its weights initialised like MMAction2's.
+ * `train_cfg`/`test_cfg` given outside `model` (old configs) are accepted as in MMAction2.
+ */
+export function buildModel(cfg: ModelCfg, { train_cfg, test_cfg, path = 'model' }: { train_cfg?: RecognizerTrainCfg | null; test_cfg?: RecognizerTestCfg | null; path?: string } = {}): BaseRecognizer {
+  const c: ModelCfg = { ...cfg };
+  if (train_cfg != null) {
+    if (c.train_cfg != null) throw new Error(`${path}: train_cfg is given both outside and inside the model config`);
+    c.train_cfg = train_cfg;
+  }
+  if (test_cfg != null) {
+    if (c.test_cfg != null) throw new Error(`${path}: test_cfg is given both outside and inside the model config`);
+    c.test_cfg = test_cfg;
+  }
+  return RECOGNIZERS.build(c, path);
+}
+
+export const buildRecognizer = (cfg: ModelCfg, path = 'model'): BaseRecognizer => RECOGNIZERS.build(cfg, path);
+/** Note: like MMAction2's build_backbone, initWeights() is not called (the recognizer calls it). */
+export const buildBackbone = (cfg: ModelCfg, path = 'backbone'): Backbone => BACKBONES.build(cfg, path);
+export const buildHead = (cfg: ModelCfg, path = 'cls_head'): Head => HEADS.build(cfg, path);
+export const buildNeck = (cfg: ModelCfg, path = 'neck'): Neck => NECKS.build(cfg, path);
+export const buildLoss = (cfg: ModelCfg, path = 'loss'): BaseWeightedLoss => LOSSES.build(cfg, path);

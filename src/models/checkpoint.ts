@@ -1,0 +1,250 @@
+/**
+ * Loading MMAction2 checkpoints into models (mmcv.runner.load_checkpoint): files written by
+ * `save_checkpoint` (`{meta, state_dict}`), bare state dicts, DataParallel `module.` prefixes,
+ * backbone-only pretrained files, and `torchvision://name`, `http(s)://` sources, which are
+ * downloaded once, on request, into a cache folder (`$MMACTION_TS_CACHE`, else torch.hub's
+ * `$TORCH_HOME/hub/checkpoints`, shared with PyTorch) with mmcv's sha256 file-name check.
+ */
+import { createHash } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, join } from 'node:path';
+import * as torch from '../torch/index.ts';
+import { loadSync } from '../torch/serialization/load.ts';
+import type { LoadStateDictResult } from '../torch/nn/module.ts';
+
+type Tensor = torch.Tensor;
+type Module = torch.nn.Module;
+
+/** torchvision://<name> URLs (mmcv/model_zoo/torchvision_0.12.json, the ones MMAction2 configs name). */
+export const TORCHVISION_URLS: Readonly<Record<string, string>> = Object.freeze({
+  mobilenet_v2: 'https://download.pytorch.org/models/mobilenet_v2-b0353104.pth',
+  resnet18: 'https://download.pytorch.org/models/resnet18-f37072fd.pth',
+  resnet34: 'https://download.pytorch.org/models/resnet34-b627a593.pth',
+  resnet50: 'https://download.pytorch.org/models/resnet50-0676ba61.pth',
+  resnet101: 'https://download.pytorch.org/models/resnet101-63fe2227.pth',
+  resnet152: 'https://download.pytorch.org/models/resnet152-394f9c45.pth',
+  resnext50_32x4d: 'https://download.pytorch.org/models/resnext50_32x4d-7cdf4587.pth',
+  resnext101_32x8d: 'https://download.pytorch.org/models/resnext101_32x8d-8ba56ff5.pth',
+  wide_resnet50_2: 'https://download.pytorch.org/models/wide_resnet50_2-95faca4d.pth',
+  wide_resnet101_2: 'https://download.pytorch.org/models/wide_resnet101_2-32ee1156.pth',
+});
+
+export class CheckpointError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CheckpointError';
+  }
+}
+
+/** The checkpoint cache folder: $MMACTION_TS_CACHE, else $TORCH_HOME/hub/checkpoints (default ~/.cache/torch/hub/checkpoints). */
+export function checkpointCacheDir(): string {
+  if (process.env.MMACTION_TS_CACHE) return process.env.MMACTION_TS_CACHE;
+  const torchHome = process.env.TORCH_HOME ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'torch');
+  return join(torchHome, 'hub', 'checkpoints');
+}
+
+export type CheckpointSource = { kind: 'file'; path: string } | { kind: 'url'; url: string; cachePath: string };
+
+/** Resolves a path, `http(s)://` URL or `torchvision://name` (also `modelzoo://`) to a file or a URL with its cache path. */
+export function resolveCheckpointSource(fileOrUrl: string, cacheDir = checkpointCacheDir()): CheckpointSource {
+  let url: string | null = null;
+  const tv = /^(torchvision|modelzoo):\/\/(.+)$/.exec(fileOrUrl);
+  if (tv) {
+    const name = tv[2].toLowerCase().replace('_weights', '');
+    url = TORCHVISION_URLS[name];
+    if (!url) throw new CheckpointError(`unknown torchvision model '${tv[2]}' in '${fileOrUrl}' (known: ${Object.keys(TORCHVISION_URLS).join(', ')})`);
+  } else if (/^https?:\/\//.test(fileOrUrl)) {
+    url = fileOrUrl;
+  } else if (/^[a-z][a-z0-9+-]*:\/\//i.test(fileOrUrl)) {
+    throw new CheckpointError(`unsupported checkpoint scheme in '${fileOrUrl}' (use a local path, http(s):// or torchvision://)`);
+  }
+  if (url === null) return { kind: 'file', path: fileOrUrl };
+  const name = basename(new URL(url).pathname);
+  return { kind: 'url', url, cachePath: join(cacheDir, name) };
+}
+
+/** torch.hub's check: a file name like `name-<hex>.pth` carries a sha256 prefix. */
+export function hashPrefixOf(fileName: string): string | null {
+  const m = /-([a-f0-9]*)\./.exec(fileName);
+  return m && m[1].length > 0 ? m[1] : null;
+}
+
+export interface DownloadOptions {
+  cacheDir?: string;
+  /** Print a progress bar on stderr (default: when stderr is a terminal). */
+  progress?: boolean;
+  /** For tests and proxies: the fetch to use (default globalThis.fetch). */
+  fetchImpl?: typeof fetch;
+}
+
+/**
+ * Downloads `url` into the cache once (atomically: a temporary file renamed into place after
+ * the sha256 prefix in its name, if any, matched) and returns the cached path.
+ */
+export async function downloadCheckpoint(fileOrUrl: string, o: DownloadOptions = {}): Promise<string> {
+  const src = resolveCheckpointSource(fileOrUrl, o.cacheDir);
+  if (src.kind === 'file') return src.path;
+  if (existsSync(src.cachePath)) return src.cachePath;
+  const dir = join(src.cachePath, '..');
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${src.cachePath}.${process.pid}.partial`;
+  const fetchImpl = o.fetchImpl ?? globalThis.fetch;
+  let res: Response;
+  try {
+    res = await fetchImpl(src.url);
+  } catch (e) {
+    throw new CheckpointError(`cannot download ${src.url} (${(e as Error).message}); ` +
+      `you seem to be offline: download it yourself to ${src.cachePath}, or give a local file`, { cause: e });
+  }
+  if (!res.ok || !res.body) throw new CheckpointError(`cannot download ${src.url}: HTTP ${res.status} ${res.statusText}`);
+  const total = Number(res.headers.get('content-length') ?? 0);
+  const showProgress = o.progress ?? Boolean(process.stderr.isTTY);
+  const hash = createHash('sha256');
+  const out = createWriteStream(tmp);
+  let done = 0;
+  try {
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      hash.update(chunk);
+      done += chunk.length;
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+      if (showProgress) {
+        const pct = total ? ` ${((100 * done) / total).toFixed(1)}%` : '';
+        process.stderr.write(`\rDownloading ${basename(src.cachePath)}: ${(done / 2 ** 20).toFixed(1)} MiB${pct}`);
+      }
+    }
+    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    if (showProgress) process.stderr.write('\n');
+    const digest = hash.digest('hex');
+    const prefix = hashPrefixOf(basename(src.cachePath));
+    if (prefix && !digest.startsWith(prefix)) {
+      throw new CheckpointError(`invalid hash value of ${src.url} (expected sha256 ${prefix}..., got ${digest.slice(0, 16)}...); the download is corrupt`);
+    }
+    renameSync(tmp, src.cachePath);
+  } catch (e) {
+    out.destroy();
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  return src.cachePath;
+}
+
+/**
+ * The file a checkpoint source reads from, without downloading: the path itself, or the cached
+ * copy of a URL (an error naming the cache path and `downloadCheckpoint` when it is not there yet).
+ */
+export function localCheckpointPath(fileOrUrl: string, cacheDir?: string): string {
+  const src = resolveCheckpointSource(fileOrUrl, cacheDir);
+  if (src.kind === 'file') {
+    if (!existsSync(src.path)) throw new CheckpointError(`checkpoint file '${src.path}' does not exist`);
+    return src.path;
+  }
+  if (!existsSync(src.cachePath)) {
+    throw new CheckpointError(`checkpoint ${fileOrUrl} is not in the cache (${src.cachePath}); nothing downloads implicitly: ` +
+      `run \`await downloadCheckpoint('${fileOrUrl}')\` (or \`await loadCheckpoint(model, url)\`) first, or download it there yourself`);
+  }
+  return src.cachePath;
+}
+
+export interface ReadCheckpointOptions {
+  /** torch.load's map_location. Default 'cpu'. */
+  mapLocation?: string;
+  cacheDir?: string;
+  /** Key rewrites applied in order (mmcv's revise_keys). Default [[/^module\./, '']]. */
+  reviseKeys?: [RegExp, string][];
+}
+
+export interface ReadCheckpoint {
+  /** The whole unpickled object (e.g. {meta, state_dict}). */
+  checkpoint: unknown;
+  stateDict: Map<string, Tensor>;
+  meta: Record<string, unknown> | null;
+  path: string;
+}
+
+function entriesOf(x: unknown): [string, unknown][] | null {
+  if (x instanceof Map) return [...x.entries()].map(([k, v]) => [String(k), v]);
+  if (x && typeof x === 'object' && !(x instanceof torch.Tensor) && !Array.isArray(x)) return Object.entries(x);
+  return null;
+}
+
+/** Picks the state dict out of a loaded checkpoint (its 'state_dict' entry, or itself) and revises the keys. */
+export function extractStateDict(ck: unknown, reviseKeys: [RegExp, string][] = [[/^module\./, '']], name = 'checkpoint'): Map<string, Tensor> {
+  const top = entriesOf(ck);
+  if (!top) throw new CheckpointError(`${name}: expected a dict, got ${typeof ck}`);
+  const inner = top.find(([k]) => k === 'state_dict');
+  const entries = inner ? entriesOf(inner[1]) : top;
+  if (!entries) throw new CheckpointError(`${name}: 'state_dict' is not a dict`);
+  const sd = new Map<string, Tensor>();
+  for (const [k, v] of entries) {
+    if (!(v instanceof torch.Tensor)) continue; // e.g. non-tensor metadata
+    let key = k;
+    for (const [re, rep] of reviseKeys) key = key.replace(re, rep);
+    sd.set(key, v);
+  }
+  if (sd.size === 0) throw new CheckpointError(`${name}: no tensors found (keys: ${top.map(([k]) => k).slice(0, 10).join(', ')})`);
+  return sd;
+}
+
+/** Synchronously reads a local checkpoint (or the cached copy of a URL). */
+export function readCheckpoint(fileOrUrl: string, o: ReadCheckpointOptions = {}): ReadCheckpoint {
+  const path = localCheckpointPath(fileOrUrl, o.cacheDir);
+  const ck = loadSync(path, { mapLocation: o.mapLocation ?? 'cpu' });
+  const stateDict = extractStateDict(ck, o.reviseKeys, path);
+  const metaEntry = entriesOf(ck)?.find(([k]) => k === 'meta');
+  return { checkpoint: ck, stateDict, meta: (metaEntry?.[1] as Record<string, unknown>) ?? null, path };
+}
+
+export interface CheckpointLoadReport extends LoadStateDictResult {
+  /** '' when the keys were loaded into the model itself, 'backbone' for a backbone-only file. */
+  loadedInto: string;
+}
+
+export function formatLoadReport(r: CheckpointLoadReport, name: string): string {
+  const lines: string[] = [];
+  const list = (ks: string[]) => ks.slice(0, 20).join(', ') + (ks.length > 20 ? `, ... (${ks.length} in all)` : '');
+  if (r.unexpectedKeys.length) lines.push(`unexpected key in source state_dict: ${list(r.unexpectedKeys)}`);
+  if (r.missingKeys.length) lines.push(`missing keys in source state_dict: ${list(r.missingKeys)}`);
+  for (const m of r.shapeMismatch.slice(0, 20)) lines.push(`size mismatch for ${m.key}: checkpoint [${m.got.join(', ')}], model [${m.expected.join(', ')}]`);
+  return lines.length ? `${name}${r.loadedInto ? ` (loaded into ${r.loadedInto})` : ''}:\n  ${lines.join('\n  ')}` : '';
+}
+
+/**
+ * Copies a state dict into `model`. A file holding only backbone weights (keys without the
+ * `backbone.` prefix, none matching the model) goes into `model.backbone`. With `strict`, any
+ * missing, unexpected or shape-mismatched key throws, naming them all.
+ */
+export function loadStateDictInto(model: Module, sd: Map<string, Tensor>, { strict = false, name = 'checkpoint', logger = console.warn as ((msg: string) => void) | null } = {}): CheckpointLoadReport {
+  let target = model;
+  let loadedInto = '';
+  const own = model.stateDict();
+  const backbone = model.getModule('backbone');
+  if (backbone && ![...sd.keys()].some((k) => own.has(k))) {
+    const bown = backbone.stateDict();
+    if ([...sd.keys()].some((k) => bown.has(k))) { target = backbone; loadedInto = 'backbone'; }
+  }
+  const r = target.loadStateDict(sd, { strict: false });
+  const report: CheckpointLoadReport = { ...r, loadedInto };
+  const text = formatLoadReport(report, name);
+  if (strict && text) throw new CheckpointError(`Error(s) in loading ${text}`);
+  if (text && logger) logger(`The model and loaded state dict do not match exactly\n${text}`);
+  return report;
+}
+
+export interface LoadCheckpointOptions extends ReadCheckpointOptions, DownloadOptions {
+  /** Throw on any missing/unexpected/mismatched key. Default false (mmcv's default; the report is returned and logged). */
+  strict?: boolean;
+  /** Where mismatch warnings go (default console.warn; null: silent). */
+  logger?: ((msg: string) => void) | null;
+}
+
+/**
+ * `load_checkpoint(model, filename, map_location, strict)`: downloads a URL into the cache if
+ * needed (this call is the request), reads the file and loads it. Returns the report and meta.
+ */
+export async function loadCheckpoint(model: Module, fileOrUrl: string, o: LoadCheckpointOptions = {}): Promise<ReadCheckpoint & { report: CheckpointLoadReport }> {
+  await downloadCheckpoint(fileOrUrl, o);
+  const ck = readCheckpoint(fileOrUrl, o);
+  const report = loadStateDictInto(model, ck.stateDict, { strict: o.strict ?? false, name: ck.path, logger: o.logger === undefined ? console.warn : o.logger });
+  return { ...ck, report };
+}

@@ -1,0 +1,6 @@
+/** Shared bricks: mmcv's ConvModule and builders, weight-init helpers, TemporalShift, TAM. */
+export * from './conv_module.ts';
+export * from './weight_init.ts';
+export { TemporalShift, temporalShift } from './temporal_shift.ts';
+export { TAM } from './tam.ts';
+export type { TAMOptions } from './tam.ts';

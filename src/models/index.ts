@@ -1,0 +1,24 @@
+/** Action recognition models: builders, checkpoint loading and the model classes. */
+export { buildModel, buildRecognizer, buildBackbone, buildHead, buildNeck, buildLoss, BACKBONES, NECKS, HEADS, RECOGNIZERS, LOSSES } from './builder.ts';
+export type { ModelCfg, RecognizerOptions } from './builder.ts';
+export {
+  loadCheckpoint, readCheckpoint, downloadCheckpoint, loadStateDictInto, extractStateDict, resolveCheckpointSource,
+  localCheckpointPath, checkpointCacheDir, CheckpointError, TORCHVISION_URLS,
+} from './checkpoint.ts';
+export type { CheckpointLoadReport, LoadCheckpointOptions } from './checkpoint.ts';
+export { BaseRecognizer } from './recognizers/base.ts';
+export type { Backbone, Head, Neck, RecognizerTestCfg, RecognizerTrainCfg } from './recognizers/base.ts';
+export { Recognizer2D } from './recognizers/recognizer2d.ts';
+export { Recognizer3D } from './recognizers/recognizer3d.ts';
+export { MixupBlending, CutmixBlending } from './recognizers/blending.ts';
+export { ResNet, BasicBlock, Bottleneck, makeResLayer } from './backbones/resnet.ts';
+export { ResNetTSM } from './backbones/resnet_tsm.ts';
+export { MobileNetV2 } from './backbones/mobilenet_v2.ts';
+export { MobileNetV2TSM } from './backbones/mobilenet_v2_tsm.ts';
+export { TANet } from './backbones/tanet.ts';
+export { BaseHead, AvgConsensus } from './heads/base.ts';
+export { TSNHead } from './heads/tsn_head.ts';
+export { TSMHead } from './heads/tsm_head.ts';
+export { TRNHead } from './heads/trn_head.ts';
+export * from './losses/index.ts';
+export * from './common/index.ts';

@@ -1,0 +1,189 @@
+/**
+ * BaseRecognizer (mmaction/models/recognizers/base.py): a backbone, an optional neck and an
+ * optional classification head, with MMAction2's train/test behaviour. Each mode has its own
+ * method (`forwardTrain`, `forwardTest`, `forwardDummy`, `extractFeat`); `forward(imgs, label,
+ * {returnLoss})` is the thin MMAction2-compatible entry.
+ */
+import * as torch from '../../torch/index.ts';
+import type { LossDict } from '../heads/base.ts';
+import { CutmixBlending, MixupBlending, type BaseMiniBatchBlending } from './blending.ts';
+
+type Tensor = torch.Tensor;
+type Module = torch.nn.Module;
+
+/** What a recognizer needs from a backbone. */
+export interface Backbone extends Module {
+  initWeights(): void;
+  /** TSM-style backbones know their clip length (used by fcn_test). */
+  readonly numSegments?: number;
+}
+
+/** What a recognizer needs from a neck (TPN): features in, [features, auxiliary losses] out. */
+export interface Neck extends Module {
+  initWeights(): void;
+  forward(x: Tensor | Tensor[], target?: Tensor): [Tensor, LossDict];
+}
+
+/** What a recognizer needs from a head. 2D heads take num_segs; fcn_test heads take {fcn_test}. */
+export interface Head extends Module {
+  initWeights(): void;
+  forward(x: Tensor | Tensor[], numSegs?: number, opts?: { fcn_test?: boolean }): Tensor;
+  loss(clsScore: Tensor, labels: Tensor, extra?: Record<string, unknown>): LossDict;
+}
+
+export interface BlendingCfg {
+  type: 'MixupBlending' | 'CutmixBlending';
+  num_classes: number;
+  alpha?: number;
+}
+
+/** train_cfg: MMAction2 reads `aux_info` and `blending` from it. */
+export interface RecognizerTrainCfg {
+  aux_info?: string[];
+  blending?: BlendingCfg;
+  [key: string]: unknown;
+}
+
+/** test_cfg: `average_clips` is required at test time ('score' | 'prob' | null). */
+export interface RecognizerTestCfg {
+  average_clips?: 'score' | 'prob' | null;
+  max_testing_views?: number;
+  feature_extraction?: boolean;
+  fcn_test?: boolean;
+  num_segs?: number;
+  flip?: boolean;
+  [key: string]: unknown;
+}
+
+export interface RecognizerParts {
+  backbone: Backbone;
+  cls_head?: Head | null;
+  neck?: Neck | null;
+  train_cfg?: RecognizerTrainCfg | null;
+  test_cfg?: RecognizerTestCfg | null;
+}
+
+export function buildBlending(cfg: BlendingCfg): BaseMiniBatchBlending {
+  const { type, ...o } = cfg;
+  for (const k of Object.keys(o)) if (k !== 'num_classes' && k !== 'alpha') throw new TypeError(`train_cfg.blending: unknown option '${k}' for ${type} (valid: num_classes, alpha)`);
+  if (typeof o.num_classes !== 'number') throw new TypeError(`train_cfg.blending: ${type} needs 'num_classes'`);
+  if (type === 'MixupBlending') return new MixupBlending(o);
+  if (type === 'CutmixBlending') return new CutmixBlending(o);
+  throw new TypeError(`train_cfg.blending: unknown type '${type as string}' (expected MixupBlending or CutmixBlending)`);
+}
+
+export abstract class BaseRecognizer extends torch.nn.Module {
+  readonly backbone: Backbone;
+  readonly neck: Neck | null;
+  readonly clsHead: Head | null;
+  readonly trainCfg: RecognizerTrainCfg | null;
+  readonly testCfg: RecognizerTestCfg | null;
+  readonly auxInfo: string[];
+  readonly maxTestingViews: number | null;
+  readonly featureExtraction: boolean;
+  readonly blending: BaseMiniBatchBlending | null;
+  /** MMAction2 also loads mmcls/torchvision/timm backbones; mmaction-ts builds its own. */
+  readonly backboneFrom = 'mmaction2';
+
+  /** Takes built parts (see buildRecognizer) and initialises their weights, as MMAction2's constructor does. */
+  constructor(parts: RecognizerParts) {
+    super();
+    this.backbone = this.registerModule('backbone', parts.backbone);
+    this.neck = parts.neck ? this.registerModule('neck', parts.neck) : null;
+    this.clsHead = parts.cls_head ? this.registerModule('cls_head', parts.cls_head) : null;
+    this.trainCfg = parts.train_cfg ?? null;
+    this.testCfg = parts.test_cfg ?? null;
+    this.auxInfo = this.trainCfg?.aux_info ?? [];
+    const mtv = this.testCfg?.max_testing_views;
+    if (mtv !== undefined && mtv !== null && !Number.isInteger(mtv)) throw new TypeError(`test_cfg.max_testing_views must be an integer, got ${mtv}`);
+    this.maxTestingViews = mtv ?? null;
+    this.featureExtraction = Boolean(this.testCfg?.feature_extraction);
+    this.blending = this.trainCfg?.blending ? buildBlending(this.trainCfg.blending) : null;
+    this.initWeights();
+  }
+
+  get withNeck(): boolean { return this.neck !== null; }
+  get withClsHead(): boolean { return this.clsHead !== null; }
+
+  initWeights(): void {
+    this.backbone.initWeights();
+    this.clsHead?.initWeights();
+    this.neck?.initWeights();
+  }
+
+  /** Backbone features of already-flattened inputs ([N*T, C, H, W] for 2D, [N*clips, C, T, H, W] for 3D). */
+  extractFeat(imgs: Tensor): Tensor | Tensor[] {
+    return this.backbone.call(imgs);
+  }
+
+  protected head(): Head {
+    if (!this.clsHead) throw new Error(`${this.constructor.name}: this model has no cls_head`);
+    return this.clsHead;
+  }
+
+  /**
+   * average_clip: `null` keeps the scores; 'prob' averages softmax over the `numSegs` views of
+   * each sample; 'score' averages raw scores. [N*numSegs, K] -> [N, K].
+   */
+  averageClip(clsScore: Tensor, numSegs = 1): Tensor {
+    if (!this.testCfg || !('average_clips' in this.testCfg)) throw new Error('"average_clips" must defined in test_cfg\'s keys');
+    const mode = this.testCfg.average_clips;
+    if (mode !== 'score' && mode !== 'prob' && mode !== null) throw new Error(`${String(mode)} is not supported. Currently supported ones are ["score", "prob", None]`);
+    if (mode === null) return clsScore;
+    return torch.tidy(() => {
+      const b = clsScore.shape[0];
+      const s = clsScore.view(Math.floor(b / numSegs), numSegs, -1); // [N, views, K]
+      return mode === 'prob' ? s.softmax(2).mean(1) : s.mean(1);
+    });
+  }
+
+  abstract forwardTrain(imgs: Tensor, labels: Tensor, extra?: Record<string, unknown>): LossDict;
+  /** Test-mode scores exactly as MMAction2's `model(imgs, return_loss=False)` (a Tensor instead of numpy). */
+  abstract forwardTest(imgs: Tensor): Tensor;
+  abstract forwardDummy(imgs: Tensor, opts?: { softmax?: boolean }): [Tensor];
+  /** Like forwardTest but keeps the autograd graph (Grad-CAM). */
+  abstract forwardGradcam(imgs: Tensor): Tensor;
+
+  /** MMAction2's `forward(imgs, label=None, return_loss=True, **kwargs)`. */
+  override forward(imgs: Tensor, label?: Tensor | null, { returnLoss = true, gradcam = false, ...extra }: { returnLoss?: boolean; gradcam?: boolean; [k: string]: unknown } = {}): LossDict | Tensor {
+    if (gradcam) return this.forwardGradcam(imgs);
+    if (returnLoss) {
+      if (!label) throw new Error('Label should not be None.');
+      if (this.blending) {
+        const [bi, bl] = this.blending.call(imgs, label);
+        return torch.tidy(() => this.forwardTrain(bi, bl, extra));
+      }
+      return this.forwardTrain(imgs, label, extra);
+    }
+    return this.forwardTest(imgs);
+  }
+
+  /** _parse_losses: means every entry, sums those whose name contains 'loss'; log values as numbers. */
+  static parseLosses(losses: LossDict): { loss: Tensor; logVars: Record<string, number> } {
+    const logVars: Record<string, number> = {};
+    let loss: Tensor | null = null;
+    const keep: Tensor[] = [];
+    for (const [k, v] of Object.entries(losses)) {
+      const m = v.mean();
+      keep.push(m);
+      logVars[k] = m.item();
+      if (k.includes('loss')) loss = loss ? loss.add(m) : m;
+    }
+    if (!loss) throw new Error('parseLosses: no entry named *loss* in the loss dict');
+    logVars.loss = loss.item();
+    for (const t of keep) if (t !== loss) t.dispose();
+    return { loss, logVars };
+  }
+
+  /** train_step: forward with loss, parsed. `data` holds `imgs`, `label` and the aux_info keys. */
+  trainStep(data: Record<string, Tensor>): { loss: Tensor; logVars: Record<string, number>; numSamples: number } {
+    const extra: Record<string, unknown> = {};
+    for (const k of this.auxInfo) {
+      if (!(k in data)) throw new Error(`trainStep: train_cfg.aux_info names '${k}', which the batch lacks`);
+      extra[k] = data[k];
+    }
+    const losses = this.forward(data.imgs, data.label, { returnLoss: true, ...extra }) as LossDict;
+    const { loss, logVars } = BaseRecognizer.parseLosses(losses);
+    return { loss, logVars, numSamples: data.imgs.shape[0] };
+  }
+}
