@@ -27,8 +27,11 @@ function msb(n: number): number {
   return depth;
 }
 
+/** Index comparison: is element a less than element b (numpy's `Tag::less` on their values)? */
+type LessIdx = (a: number, b: number) => boolean;
+
 /** numpy's `aheapsort_` on `idx[start .. start + n)`. */
-function aheapsort(v: ArrayLike<number>, idx: Int32Array, start: number, n: number): void {
+function aheapsort(lt: LessIdx, idx: Int32Array, start: number, n: number): void {
   // numpy offsets the array by one for 1-based heap indexing: a[k] == idx[start + k - 1].
   const o = start - 1;
   let i: number;
@@ -37,8 +40,8 @@ function aheapsort(v: ArrayLike<number>, idx: Int32Array, start: number, n: numb
   for (let l = n >> 1; l > 0; --l) {
     tmp = idx[o + l];
     for (i = l, j = l << 1; j <= n;) {
-      if (j < n && less(v[idx[o + j]], v[idx[o + j + 1]])) j += 1;
-      if (less(v[tmp], v[idx[o + j]])) {
+      if (j < n && lt(idx[o + j], idx[o + j + 1])) j += 1;
+      if (lt(tmp, idx[o + j])) {
         idx[o + i] = idx[o + j];
         i = j;
         j += j;
@@ -51,8 +54,8 @@ function aheapsort(v: ArrayLike<number>, idx: Int32Array, start: number, n: numb
     idx[o + n] = idx[o + 1];
     n -= 1;
     for (i = 1, j = 2; j <= n;) {
-      if (j < n && less(v[idx[o + j]], v[idx[o + j + 1]])) j++;
-      if (less(v[tmp], v[idx[o + j]])) {
+      if (j < n && lt(idx[o + j], idx[o + j + 1])) j++;
+      if (lt(tmp, idx[o + j])) {
         idx[o + i] = idx[o + j];
         i = j;
         j += j;
@@ -68,7 +71,14 @@ function aheapsort(v: ArrayLike<number>, idx: Int32Array, start: number, n: numb
  * numbers that are already float32), as numpy would see them.
  */
 export function argsort(v: ArrayLike<number>): Int32Array {
-  const num = v.length;
+  return introArgsort(v.length, (a, b) => less(v[a], v[b]));
+}
+
+/**
+ * numpy's `aquicksort_` over indices 0..num-1 with an index comparator (exported for tests that
+ * drive it with an adversarial comparator to reach the heapsort fallback).
+ */
+export function introArgsort(num: number, lt: LessIdx): Int32Array {
   const idx = new Int32Array(num);
   for (let i = 0; i < num; i++) idx[i] = i;
   if (num < 2) return idx;
@@ -81,22 +91,22 @@ export function argsort(v: ArrayLike<number>): Int32Array {
   for (;;) {
     let popOnly = false;
     if (cdepth < 0) {
-      aheapsort(v, idx, pl, pr - pl + 1);
+      aheapsort(lt, idx, pl, pr - pl + 1);
       popOnly = true;
     } else {
       while (pr - pl > SMALL_QUICKSORT) {
         // median of three, pivot parked at pr - 1
         const pm = pl + ((pr - pl) >> 1);
-        if (less(v[idx[pm]], v[idx[pl]])) { t = idx[pm]; idx[pm] = idx[pl]; idx[pl] = t; }
-        if (less(v[idx[pr]], v[idx[pm]])) { t = idx[pr]; idx[pr] = idx[pm]; idx[pm] = t; }
-        if (less(v[idx[pm]], v[idx[pl]])) { t = idx[pm]; idx[pm] = idx[pl]; idx[pl] = t; }
-        const vp = v[idx[pm]];
+        if (lt(idx[pm], idx[pl])) { t = idx[pm]; idx[pm] = idx[pl]; idx[pl] = t; }
+        if (lt(idx[pr], idx[pm])) { t = idx[pr]; idx[pr] = idx[pm]; idx[pm] = t; }
+        if (lt(idx[pm], idx[pl])) { t = idx[pm]; idx[pm] = idx[pl]; idx[pl] = t; }
+        const vp = idx[pm]; // the pivot element (numpy keeps its value)
         let pi = pl;
         let pj = pr - 1;
         t = idx[pm]; idx[pm] = idx[pj]; idx[pj] = t;
         for (;;) {
-          do ++pi; while (less(v[idx[pi]], vp));
-          do --pj; while (less(vp, v[idx[pj]]));
+          do ++pi; while (lt(idx[pi], vp));
+          do --pj; while (lt(vp, idx[pj]));
           if (pi >= pj) break;
           t = idx[pi]; idx[pi] = idx[pj]; idx[pj] = t;
         }
@@ -117,10 +127,9 @@ export function argsort(v: ArrayLike<number>): Int32Array {
       // insertion sort (stable) on the small partition
       for (let pi = pl + 1; pi <= pr; ++pi) {
         const vi = idx[pi];
-        const vp = v[vi];
         let pj = pi;
         let pk = pi - 1;
-        while (pj > pl && less(vp, v[idx[pk]])) idx[pj--] = idx[pk--];
+        while (pj > pl && lt(vi, idx[pk])) idx[pj--] = idx[pk--];
         idx[pj] = vi;
       }
     }

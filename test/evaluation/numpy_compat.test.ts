@@ -9,6 +9,8 @@ describe('argsort = numpy default np.argsort (scripts/fixtures/gen_evaluation_ar
   const fx = readJson<{ cases: { n: number; kind: string; values: (number | null)[]; argsort: number[] }[] }>('argsort.json');
   test('fixture covers insertion-sort sizes, partitioned sizes and NaNs', () => {
     assert.ok(fx.cases.some((c) => c.n <= 16) && fx.cases.some((c) => c.n >= 1000) && fx.cases.some((c) => c.kind === 'nan'));
+    // McIlroy killer inputs reach numpy's heapsort fallback; the halved ones add ties there
+    assert.ok(fx.cases.filter((c) => c.kind === 'killer').length >= 6);
   });
   for (const c of fx.cases) {
     test(`n=${c.n} ${c.kind}`, () => {
