@@ -25,7 +25,7 @@ export interface PipelineOptions {
 }
 
 export interface CallOptions {
-  /** Reseed the generators for this call (the DataLoader passes one seed per sample). */
+  /** Generators seeded for this call only (the DataLoader passes one seed per sample). */
   seed?: number;
 }
 
@@ -49,11 +49,12 @@ export class Compose {
   }
 
   async run(results: Results, call: CallOptions = {}): Promise<Results | null> {
-    if (call.seed !== undefined) this.ctx.rng.seed(call.seed);
+    // a per-call seed gets its own generators, so concurrent calls never share a stream
+    const ctx: PipelineContext = call.seed !== undefined ? { rng: new PipelineRandom(call.seed) } : this.ctx;
     let r: Results | null = results;
     for (const t of this.transforms) {
       try {
-        r = await t.call(r!, this.ctx);
+        r = await t.call(r!, ctx);
       } catch (e) {
         const err = e as Error;
         const src = results.filename ?? results.frame_dir;

@@ -1,0 +1,13 @@
+/** Datasets, pipelines and the DataLoader (MMAction2 `mmaction/datasets`). */
+export { buildPipeline, Compose, materialize, buildTransform, TRANSFORMS } from './pipelines/index.ts';
+export type { Pipeline, PipelineOptions, Results, Transform } from './pipelines/index.ts';
+export { ImageBatch, FloatBatch, NDArray } from './pipelines/types.ts';
+export { buildDataset, DATASETS } from './builder.ts';
+export { BaseDataset } from './base.ts';
+export { RawframeDataset } from './rawframe_dataset.ts';
+export { VideoDataset, ImageDataset } from './video_dataset.ts';
+export { RepeatDataset, ConcatDataset, type DatasetLike } from './wrappers.ts';
+export { DataLoader, buildDataloader, type DataLoaderOptions } from './loader.ts';
+export { collate } from './collate.ts';
+export { RandomState, PipelineRandom } from './rng.ts';
+export { AnnotationError } from './annotations.ts';
