@@ -47,7 +47,9 @@ void Source::open() {
     deadline_.disarm();
     if (r == AVERROR_EXIT) throw VideoError("timed out after " + std::to_string(opts_.timeoutSec) + " s while opening");
     if (r == AVERROR(ENOENT)) throw VideoError("no such file");
-    if (r == AVERROR_INVALIDDATA) throw VideoError("not a video file FFmpeg can read (" + averr(r) + ")");
+    if (r == AVERROR_INVALIDDATA)
+      throw VideoError("not a video file FFmpeg can read: truncated, corrupt or another kind of file (" + averr(r) + ")");
+    if (r == AVERROR_EOF) throw VideoError("the data ends before any stream starts (truncated or empty file)");
     throw VideoError("cannot open: " + averr(r));
   }
   fmt_.reset(raw);
@@ -72,7 +74,8 @@ void Source::open() {
     }
   }
   if (si_ < 0)
-    throw VideoError("has no video stream (streams: " + streamSummary(fmt_.get()) + ")");
+    throw VideoError(fmt_->nb_streams ? "has no video stream (it has: " + streamSummary(fmt_.get()) + ")"
+                                      : "contains no streams at all (empty or truncated file)");
   st_ = fmt_->streams[si_];
   for (unsigned i = 0; i < fmt_->nb_streams; ++i)
     if ((int)i != si_) fmt_->streams[i]->discard = AVDISCARD_ALL;

@@ -24,6 +24,7 @@
  * Rotated (phone) videos are turned upright by default like the ffmpeg CLI and OpenCV >= 4.5
  * (decord and PyAV do not: `autorotate: false`).
  */
+import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { native, type NativeVideoInfo, type VideoHandle } from '../torch/binding.ts';
 import { Tensor } from '../torch/tensor.ts';
@@ -136,6 +137,16 @@ export class VideoReader {
     }
     if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 0))
       throw new RangeError(`VideoReader.open(${path}): threads must be an integer >= 0, got ${options.threads}`);
+    if (!/^[a-z][a-z0-9+.-]+:/i.test(path)) {  // a local path: clearer messages than FFmpeg's
+      let st;
+      try {
+        st = await stat(path);
+      } catch {
+        throw new Error(`cannot read video ${path}: no such file`);
+      }
+      if (st.isDirectory()) throw new Error(`cannot read video ${path}: is a directory, not a video file`);
+      if (st.isFile() && st.size === 0) throw new Error(`cannot read video ${path}: the file is empty (0 bytes)`);
+    }
     try {
       const { handle, info } = await native.videoOpen(path, nopts);
       return new VideoReader(path, handle, info);
