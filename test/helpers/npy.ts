@@ -1,18 +1,19 @@
 /**
  * Minimal reader for numpy `.npy` files (format versions 1-3): little-endian float32, float64,
- * int32, int64, uint8, bool; C order only. Enough for test fixtures; not a general loader.
+ * int8/16/32/64, uint8/16/32, bool; C order only. Enough for test fixtures; not a general loader.
  */
 import { readFileSync } from 'node:fs';
 
 export interface NpyArray {
-  dtype: 'float32' | 'float64' | 'int32' | 'int64' | 'uint8' | 'bool';
+  dtype: 'float32' | 'float64' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'bool';
   shape: number[];
   /** Flat values in C order; int64 converted to number (exact below 2^53). */
-  data: Float32Array | Float64Array | Int32Array | Uint8Array | number[];
+  data: Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | number[];
 }
 
 const DTYPES: Record<string, NpyArray['dtype']> = {
-  '<f4': 'float32', '<f8': 'float64', '<i4': 'int32', '<i8': 'int64', '|u1': 'uint8', '|b1': 'bool',
+  '<f4': 'float32', '<f8': 'float64', '|i1': 'int8', '<i2': 'int16', '<i4': 'int32', '<i8': 'int64',
+  '|u1': 'uint8', '<u2': 'uint16', '<u4': 'uint32', '|b1': 'bool',
 };
 
 export function readNpy(path: string): NpyArray {
@@ -37,7 +38,11 @@ export function readNpy(path: string): NpyArray {
   switch (dtype) {
     case 'float32': data = new Float32Array(bytes, 0, count); break;
     case 'float64': data = new Float64Array(bytes, 0, count); break;
+    case 'int8': data = new Int8Array(bytes, 0, count); break;
+    case 'int16': data = new Int16Array(bytes, 0, count); break;
     case 'int32': data = new Int32Array(bytes, 0, count); break;
+    case 'uint16': data = new Uint16Array(bytes, 0, count); break;
+    case 'uint32': data = new Uint32Array(bytes, 0, count); break;
     case 'int64': data = Array.from(new BigInt64Array(bytes, 0, count), Number); break;
     default: data = new Uint8Array(bytes, 0, count);
   }
