@@ -53,8 +53,8 @@ async function epochIds(ds: DatasetLike, workers: number, seed = 3, shuffle = tr
     const imgs = batch.imgs as NDArray;
     shapes.push(imgs.shape);
     const per = imgs.data.length / imgs.shape[0]!;
-    for (let b = 0; b < imgs.shape[0]!; b++) ids.push(imgs.data[b * per + 2 * 2 * 12 * 12]! / 10); // blue plane
-    const label = batch.label as NDArray;
+    for (let b = 0; b < imgs.shape[0]!; b++) ids.push(Number(imgs.data[b * per + 2 * 2 * 12 * 12]!) / 10); // blue plane
+    const label = batch.label as unknown as NDArray;
     assert.deepEqual(label.shape, [imgs.shape[0], 1]);
   }
   return { ids, shapes };
