@@ -12,7 +12,7 @@
  */
 import * as torch from '../torch/index.ts';
 import type { Tensor } from '../torch/tensor.ts';
-import type { Optimizer, ParamGroupSpec } from '../torch/optim/index.ts';
+import type { Optimizer, ParamGroupSpec, RMSpropOptions, SGDOptions, AdamOptions } from '../torch/optim/index.ts';
 import { ConfigBuildError, defineEntry, Registry } from '../config/registry.ts';
 
 const nn = torch.nn;
@@ -49,15 +49,16 @@ export interface OptimizerCfg {
   type: string;
   lr?: number;
   weight_decay?: number;
-  constructor?: string;
+  /** Name of the constructor (a string; typed loosely because every JS object inherits `constructor`). */
+  constructor?: unknown;
   paramwise_cfg?: ParamwiseCfg | null;
   [option: string]: unknown;
 }
 
 type OptimizerFactory = (params: Tensor[] | ParamGroupSpec[]) => Optimizer;
 
-const SGD_DEFAULTS = Object.freeze({ momentum: 0, dampening: 0, weight_decay: 0, nesterov: false, maximize: false });
-const ADAM_DEFAULTS = Object.freeze({ lr: 1e-3, betas: [0.9, 0.999] as [number, number], eps: 1e-8, weight_decay: 0, amsgrad: false, maximize: false });
+const SGD_DEFAULTS: Readonly<Omit<Required<SGDOptions>, 'lr'>> = Object.freeze({ momentum: 0, dampening: 0, weight_decay: 0, nesterov: false, maximize: false });
+const ADAM_DEFAULTS: Readonly<Required<AdamOptions>> = Object.freeze({ lr: 1e-3, betas: [0.9, 0.999] as [number, number], eps: 1e-8, weight_decay: 0, amsgrad: false, maximize: false });
 
 const sgdEntry = (type: string) => defineEntry<{ lr: number } & typeof SGD_DEFAULTS, OptimizerFactory>({
   type,
@@ -80,10 +81,10 @@ export const OPTIMIZERS = new Registry<OptimizerFactory>('optimizer', [
     type: 'AdamW', defaults: { ...ADAM_DEFAULTS, weight_decay: 1e-2 }, doc: 'torch.optim.AdamW',
     build: (o) => (params) => new torch.optim.AdamW(params, o),
   }),
-  defineEntry({
+  defineEntry<Required<RMSpropOptions>, OptimizerFactory>({
     type: 'RMSprop', defaults: { lr: 1e-2, alpha: 0.99, eps: 1e-8, weight_decay: 0, momentum: 0, centered: false, maximize: false },
     doc: 'torch.optim.RMSprop',
-    build: (o) => (params: Tensor[] | ParamGroupSpec[]) => new torch.optim.RMSprop(params, o),
+    build: (o) => (params) => new torch.optim.RMSprop(params, o),
   }),
 ]);
 

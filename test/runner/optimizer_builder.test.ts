@@ -179,7 +179,7 @@ test('bad configs name the key', () => {
   assert.throws(() => buildOptimizer(net, { type: 'SGD', lr: 0.1, momentun: 0.9 }), /unknown option 'momentun'.*did you mean 'momentum'/);
   assert.throws(() => buildOptimizer(net, { type: 'SGD' }), /missing required option 'lr'/);
   assert.throws(() => buildOptimizer(net, { type: 'SGD', lr: 0.1, paramwise_cfg: { norm_decay_mult: 0 } }), /norm_decay_mult: needs optimizer.weight_decay/);
-  assert.throws(() => buildOptimizer(net, { type: 'SGD', lr: 0.1, paramwise_cfg: { bias_lr: 2 } }), /unknown option 'bias_lr'/);
+  assert.throws(() => buildOptimizer(net, { type: 'SGD', lr: 0.1, paramwise_cfg: { bias_lr: 2 } as never }), /unknown option 'bias_lr'/);
   assert.throws(() => buildOptimizer(net, { type: 'SGD', lr: 0.1, constructor: 'Nope' }), /unknown optimizer constructor 'Nope'/);
 });
 
