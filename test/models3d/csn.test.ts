@@ -1,0 +1,3 @@
+import { describeParity } from './parity.ts';
+
+describeParity('csn_ir_r50_c8');

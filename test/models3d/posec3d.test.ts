@@ -1,0 +1,3 @@
+import { describeParity } from './parity.ts';
+
+describeParity('posec3d_c8');

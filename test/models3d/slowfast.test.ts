@@ -1,0 +1,3 @@
+import { describeParity } from './parity.ts';
+
+describeParity('slowfast_r50_c16');

@@ -1,0 +1,3 @@
+import { describeParity } from './parity.ts';
+
+describeParity('slowonly_r50_c8');

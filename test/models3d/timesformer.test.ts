@@ -1,0 +1,3 @@
+import { describeParity } from './parity.ts';
+
+describeParity('timesformer_divst_tiny');

@@ -1,0 +1,3 @@
+import { describeParity } from './parity.ts';
+
+describeParity('x3d_s_d1');
