@@ -191,3 +191,49 @@ export function evaluateTemporalDetection(
   });
   return out;
 }
+
+/** The tag layout of an HVU dataset (HVUDataset's `tag_categories`, `category2startidx`, `category2num`). */
+export interface HvuTagLayout {
+  tag_categories: readonly string[];
+  category2startidx: Readonly<Record<string, number>>;
+  category2num: Readonly<Record<string, number>>;
+}
+
+/**
+ * `HVUDataset.evaluate(results, metrics='mean_average_precision')`: mAP per tag category over
+ * the videos annotated with that category, keyed `<category>_mAP`. `labels[i]` is the video's
+ * `{category: [tag indices within the category]}`.
+ */
+export function evaluateHvu(
+  scores: ScoreRows,
+  labels: ReadonlyArray<Readonly<Record<string, readonly number[]>>>,
+  layout: HvuTagLayout,
+  metrics: string | readonly string[] = 'mean_average_precision',
+  logger?: EvalLogger,
+): Record<string, number> {
+  if (scores.length !== labels.length) {
+    throw new Error(`The length of results is not equal to the dataset len: ${scores.length} != ${labels.length}`);
+  }
+  const list = typeof metrics === 'string' ? [metrics] : [...metrics];
+  if (list.length !== 1 || list[0] !== 'mean_average_precision') {
+    throw new Error(`HVU evaluation supports exactly one metric, 'mean_average_precision' (got ${JSON.stringify(list)})`);
+  }
+  const out: Record<string, number> = {};
+  for (const category of layout.tag_categories) {
+    const start = layout.category2startidx[category];
+    const num = layout.category2num[category];
+    if (start === undefined || num === undefined) throw new Error(`HVU tag category '${category}' has no start index / size in the layout`);
+    const preds: ArrayLike<number>[] = [];
+    const gts: Float32Array[] = [];
+    labels.forEach((l, i) => {
+      if (!Object.hasOwn(l, category)) return;
+      const row = scores[i];
+      preds.push(ArrayBuffer.isView(row) ? (row as unknown as Float32Array).subarray(start, start + num) : Array.from(row).slice(start, start + num));
+      gts.push(labelToArray(num, l[category]));
+    });
+    const mAP = preds.length === 0 ? NaN : meanAveragePrecision(preds, gts);
+    out[`${category}_mAP`] = mAP;
+    printLog(`\n${category}_mAP\t${formatFixed(mAP, 4)}`, logger);
+  }
+  return out;
+}

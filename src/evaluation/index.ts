@@ -18,10 +18,10 @@ export {
 export type { AverageRecallOptions, AverageRecallResult, PairwiseTemporalIouOptions, Segment, TemporalIou, TemporalPrediction } from './temporal.ts';
 export { arange, argmax, argsort, argsortStable, formatFixed, linspace, mean, sum } from './numpy_compat.ts';
 export {
-  RECOGNITION_METRICS, evaluateProposals, evaluateRecognition, evaluateTemporalDetection,
+  RECOGNITION_METRICS, evaluateHvu, evaluateProposals, evaluateRecognition, evaluateTemporalDetection,
 } from './evaluate.ts';
 export type {
-  EvalLogger, EvaluateRecognitionExtra, ProposalMetricOptions, RecognitionInputs, RecognitionMetric,
+  EvalLogger, EvaluateRecognitionExtra, HvuTagLayout, ProposalMetricOptions, RecognitionInputs, RecognitionMetric,
   RecognitionMetricName, RecognitionMetricOptions, RecognitionMetricOutput,
 } from './evaluate.ts';
 export { ActivityNetLocalization, computeAveragePrecisionDetection } from './activitynet_localization.ts';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  ActivityNetLocalization, argsort, averagePrecisionAtTemporalIou, averageRecallAtAvgProposals, evalAp,
+  ActivityNetLocalization, argsort, evaluateHvu, averagePrecisionAtTemporalIou, averageRecallAtAvgProposals, evalAp,
   evaluateTemporalDetection, getWeightedScore, meanAveragePrecision, meanClassAccuracy, mmitMeanAveragePrecision,
   softmax, topKAccuracy, topKClasses,
 } from '../../src/evaluation/index.ts';
@@ -109,4 +109,15 @@ describe('ActivityNetLocalization against eval_detection.py', () => {
       assertRel(average, r.average_mAP, F64, 'average_mAP');
     });
   }
+});
+
+test('HVUDataset.evaluate: per-category mAP over the videos that have the category', () => {
+  const h = fx.hvu;
+  const scores = h.scores.map((r: number[]) => Float32Array.from(r));
+  const lines: string[] = [];
+  const res = evaluateHvu(scores, h.labels, h.layout, 'mean_average_precision', { info: (m) => { lines.push(m); } });
+  assert.deepEqual(Object.keys(res), Object.keys(h.results));
+  for (const k of Object.keys(res)) assertRel(res[k], h.results[k], F64, k);
+  assert.match(lines[0], /^\naction_mAP\t0\.\d{4}$/);
+  assert.throws(() => evaluateHvu(scores, h.labels, h.layout, 'top_k_accuracy'), /exactly one metric/);
 });
