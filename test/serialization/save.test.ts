@@ -1,9 +1,9 @@
-// What mmaction-ts saves, mmaction-ts and PyTorch 1.13 load identically: values, dtypes, views
+// What mmaction-ts saves (zip, zip64 and legacy formats), mmaction-ts and PyTorch 1.13 load identically: values, dtypes, views
 // (offsets, strides), shared storages, and the Python types of plain values. The PyTorch half
 // runs test/serialization/check_torch_load.py when a python3 with torch is importable.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,6 +123,14 @@ test('save then load in mmaction-ts: identical tensors, layouts and sharing', as
   }
 });
 
+test('the legacy format (legacyFormat: true) round-trips too', async () => {
+  const { obj, tensors } = await sample();
+  const back = loadBuffer(saveToBuffer(obj, { legacyFormat: true }));
+  for (const [k, t] of Object.entries(tensors)) assertTensor(back.tensors[k], describe(t), `legacy ${k}`);
+  assert.deepEqual(sharedGroups(back.tensors), sharedGroups(tensors));
+  assert.ok(isOrderedDict(back.tensors));
+});
+
 test('saveToBuffer / loadBuffer, and zip64 records read back', async () => {
   const t = tensor([[1, 2], [3, 4]], { dtype: 'float32' });
   const b = saveToBuffer({ w: t });
@@ -152,16 +160,18 @@ test('PyTorch 1.13 torch.load reads what mmaction-ts saved, identically', async 
   try {
     const path = join(dir, 'from_ts.pth');
     const path64 = join(dir, 'from_ts_zip64.pth');
+    const pathLegacy = join(dir, 'from_ts_legacy.pth');
     await save(obj, path);
     writeFileSync(path64, saveToBuffer(obj, { forceZip64: true }));
+    await save(obj, pathLegacy, { legacyFormat: true });
     const expected = {
       tensors: Object.fromEntries(Object.entries(tensors).map(([k, v]) => [k, describe(v)])),
       shared_groups: sharedGroups(tensors),
     };
     const exp = join(dir, 'expected.json');
     writeFileSync(exp, JSON.stringify(expected));
-    for (const p of [path, path64]) {
-      const r = spawnSync(py, [checker, p, exp], { encoding: 'utf8' });
+    for (const p of [path, path64, pathLegacy]) {
+      const r: SpawnSyncReturns<string> = spawnSync(py, [checker, p, exp], { encoding: 'utf8' });
       assert.equal(r.status, 0, `torch.load check of ${p} failed:\n${r.stdout}\n${r.stderr}`);
       assert.match(r.stdout, /^OK/m);
     }

@@ -53,6 +53,9 @@ function readPickleAt(src: ByteSource, offset: number, run: (buf: Uint8Array, of
         window = Math.min(src.size - offset, window * 4);
         continue;
       }
+      if (e instanceof PickleError && e.truncated) {
+        throw new PickleError(`truncated legacy checkpoint: the pickle at byte ${offset} is cut off (${e.message}, offsets relative to it)`);
+      }
       throw e;
     }
   }

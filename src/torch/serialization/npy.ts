@@ -80,7 +80,7 @@ export function parseNpy(input: Uint8Array, name = '<buffer>'): NpyData {
   const start = hstart + hlen;
   const nbytes = numel * itemsize;
   if (start + nbytes > bytes.length) throw fail(`truncated data: ${numel} ${dtype} elements need ${nbytes} bytes, ${bytes.length - start} present`);
-  let data = bytes.slice(start, start + nbytes);
+  let data: Uint8Array = bytes.slice(start, start + nbytes);
   if (order === '>') data = byteSwap(data, itemsize);
   if (fortranM[1] === 'True') data = fortranToC(data, shape, itemsize);
   return { dtype, shape, data };

@@ -10,6 +10,7 @@ import { Tensor } from '../tensor.ts';
 import { Persistent, pickle, Reduce } from './pickle.ts';
 import { markOrderedDict, PyGlobal, PyTuple } from './pytypes.ts';
 import { writeAtomic } from './atomic.ts';
+import { LEGACY_MAGIC, LEGACY_PROTOCOL } from './legacy.ts';
 import { ChunkSink, ZipWriter, type ByteSink, type ZipWriterOptions } from './zip.ts';
 
 export interface SaveOptions {
@@ -17,6 +18,8 @@ export interface SaveOptions {
   archiveName?: string;
   /** Testing: write zip64 records even for small files. */
   forceZip64?: boolean;
+  /** Write the pre-1.6 format (`_use_new_zipfile_serialization=False`), for old readers. */
+  legacyFormat?: boolean;
 }
 
 interface StorageEntry {
@@ -28,7 +31,7 @@ interface StorageEntry {
 const REBUILD_TENSOR_V2 = new PyGlobal('torch._utils', '_rebuild_tensor_v2');
 
 /** Pickles `obj`, collecting the storages of its tensors. */
-export function pickleCheckpoint(obj: unknown): { pkl: Uint8Array; storages: StorageEntry[] } {
+export function pickleCheckpoint(obj: unknown, { legacy = false } = {}): { pkl: Uint8Array; storages: StorageEntry[] } {
   const byStorage = new Map<bigint, StorageEntry>();
   const reduce = (x: object): Reduce | undefined => {
     if (!(x instanceof Tensor)) return undefined;
@@ -45,7 +48,9 @@ export function pickleCheckpoint(obj: unknown): { pkl: Uint8Array; storages: Sto
     }
     const itemsize = dtypeInfo[dtype].itemsize;
     const numel = Math.floor(x.storageNbytes() / itemsize);
-    const pid = new PyTuple(['storage', new PyGlobal('torch', dtypeInfo[dtype].storage), entry.key, x.device, numel]);
+    const pidItems: unknown[] = ['storage', new PyGlobal('torch', dtypeInfo[dtype].storage), entry.key, x.device, numel];
+    if (legacy) pidItems.push(null); // no view metadata
+    const pid = new PyTuple(pidItems);
     const hooks = markOrderedDict(new Map());
     return new Reduce(REBUILD_TENSOR_V2, [
       new Persistent(pid), x.storageOffset(), new PyTuple(x.shape), new PyTuple(x.stride() as number[]), x.requiresGrad, hooks,
@@ -67,10 +72,33 @@ function writeArchive(obj: unknown, sink: ByteSink, name: string, opts: ZipWrite
   zip.finish();
 }
 
+/** The legacy format: magic, protocol, sys_info, the object, the storage keys, the raw storages. */
+function writeLegacy(obj: unknown, sink: ByteSink): void {
+  const { pkl, storages } = pickleCheckpoint(obj, { legacy: true });
+  sink.write(pickle(LEGACY_MAGIC));
+  sink.write(pickle(LEGACY_PROTOCOL));
+  sink.write(pickle({ protocol_version: LEGACY_PROTOCOL, little_endian: true, type_sizes: { short: 2, int: 4, long: 8 } }));
+  sink.write(pkl);
+  const sorted = [...storages].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  sink.write(pickle(sorted.map((s) => s.key)));
+  for (const s of sorted) {
+    const bytes = s.tensor.storageBytes();
+    const count = new Uint8Array(8);
+    new DataView(count.buffer).setBigInt64(0, BigInt(bytes.length / dtypeInfo[s.dtype].itemsize), true);
+    sink.write(count);
+    sink.write(bytes);
+  }
+}
+
+function write(obj: unknown, sink: ByteSink, opts: SaveOptions): void {
+  if (opts.legacyFormat) writeLegacy(obj, sink);
+  else writeArchive(obj, sink, opts.archiveName ?? 'archive', opts);
+}
+
 /** The bytes `torch.save(obj, buffer)` would write. */
 export function saveToBuffer(obj: unknown, opts: SaveOptions = {}): Uint8Array {
   const sink = new ChunkSink();
-  writeArchive(obj, sink, opts.archiveName ?? 'archive', opts);
+  write(obj, sink, opts);
   return sink.result();
 }
 
@@ -84,5 +112,5 @@ export async function save(obj: unknown, path: string, opts: SaveOptions = {}): 
 
 /** Synchronous `save`. */
 export function saveSync(obj: unknown, path: string, opts: SaveOptions = {}): void {
-  writeAtomic(path, (sink) => writeArchive(obj, sink, opts.archiveName ?? 'archive', opts));
+  writeAtomic(path, (sink) => write(obj, sink, opts));
 }

@@ -127,7 +127,9 @@ export class ZipReader {
       if (tdv.getUint32(i, true) === SIG_EOCD) { eocd = i; break; }
     }
     if (eocd < 0) {
-      throw new ZipError(size < 22 ? 'not a zip archive (too short)' : 'not a zip archive, or truncated (no end-of-central-directory record)');
+      const head = this.src.read(0, Math.min(4, size));
+      if (looksLikeZip(head)) throw new ZipError('truncated zip archive: no end-of-central-directory record (the file is incomplete)');
+      throw new ZipError(size < 22 ? 'not a zip archive (too short)' : 'not a zip archive (no end-of-central-directory record)');
     }
     let count = tdv.getUint16(eocd + 10, true);
     let cdSize = tdv.getUint32(eocd + 12, true);
