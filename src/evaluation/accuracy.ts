@@ -13,6 +13,21 @@ export type ScoreRows = ArrayLike<ArrayLike<number>>;
 
 export type ConfusionNormalize = 'true' | 'pred' | 'all' | null;
 
+/**
+ * Views a flat `[N * C]` score buffer (e.g. a tensor's data) as N rows of C classes without
+ * copying (typed arrays) so it can be passed to the metrics.
+ */
+export function splitRows<T extends Float32Array | Float64Array | number[]>(flat: T, numClasses: number): T[] {
+  if (!Number.isInteger(numClasses) || numClasses < 1) throw new Error(`splitRows: numClasses must be a positive integer, got ${numClasses}`);
+  if (flat.length % numClasses !== 0) {
+    throw new Error(`splitRows: ${flat.length} values are not a whole number of rows of ${numClasses} classes`);
+  }
+  const n = flat.length / numClasses;
+  return Array.from({ length: n }, (_, i) => (Array.isArray(flat)
+    ? flat.slice(i * numClasses, (i + 1) * numClasses)
+    : (flat as Float32Array | Float64Array).subarray(i * numClasses, (i + 1) * numClasses)) as T);
+}
+
 function checkScores(scores: ScoreRows, what = 'scores'): number {
   if (scores.length === 0) throw new Error(`${what}: no samples (expected N >= 1 rows of class scores)`);
   const c = scores[0].length;

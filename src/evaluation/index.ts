@@ -3,7 +3,7 @@
  * numbers, plus the dataset-level `evaluate()` logic built on them.
  */
 export {
-  confusionLabelSet, confusionMatrix, getWeightedScore, meanClassAccuracy, softmax, topKAccuracy, topKClasses,
+  confusionLabelSet, confusionMatrix, getWeightedScore, meanClassAccuracy, softmax, splitRows, topKAccuracy, topKClasses,
 } from './accuracy.ts';
 export type { ConfusionNormalize, ScoreRows, TopKClassesOptions } from './accuracy.ts';
 export {

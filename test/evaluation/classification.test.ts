@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
-  confusionLabelSet, confusionMatrix, meanClassAccuracy, topKAccuracy, topKClasses, argmax,
+  confusionLabelSet, confusionMatrix, meanClassAccuracy, splitRows, topKAccuracy, topKClasses, argmax,
 } from '../../src/evaluation/index.ts';
 import { readNpy, rows } from '../helpers/npy.ts';
 import { F64, FIXTURES, assertAllRel, assertRel, readJson } from './helpers.ts';
@@ -110,6 +110,15 @@ describe('classification metrics: behaviour beyond the fixtures', () => {
     assert.deepEqual(topKClasses(scores, labels, { k: 2 }), [[0, 1], [1, 0.5]]);
     assert.deepEqual(topKClasses(scores, labels, { k: 2, classIds: true }), [[3, 1], [7, 0.5]]);
     assert.deepEqual(topKClasses(scores, labels, { k: 1, mode: 'inaccurate', classIds: true }), [[7, 0.5]]);
+  });
+
+  test('splitRows views a flat [N * C] buffer as rows', () => {
+    const flat = Float32Array.of(0.1, 0.9, 0.8, 0.2, 0.5, 0.5);
+    const r = splitRows(flat, 2);
+    assert.equal(r.length, 3);
+    assert.equal(r[1].buffer, flat.buffer, 'no copy');
+    assert.deepEqual(topKAccuracy(r, [1, 0, 1]), [1]);
+    assert.throws(() => splitRows(flat, 4), /not a whole number of rows of 4 classes/);
   });
 
   test('bad input gives clear errors', () => {
