@@ -248,3 +248,23 @@ export async function loadCheckpoint(model: Module, fileOrUrl: string, o: LoadCh
   const report = loadStateDictInto(model, ck.stateDict, { strict: o.strict ?? false, name: ck.path, logger: o.logger === undefined ? console.warn : o.logger });
   return { ...ck, report };
 }
+
+/**
+ * Downloads every URL a model config names in a `pretrained` field (e.g. `torchvision://resnet50`
+ * in TSN configs) into the cache, so that buildModel(cfg.model) can read them. Returns the cached paths.
+ */
+export async function prefetchPretrained(modelCfg: unknown, o: DownloadOptions = {}): Promise<string[]> {
+  const urls = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) { v.forEach(walk); return; }
+    if (!v || typeof v !== 'object') return;
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'pretrained' && typeof x === 'string' && resolveCheckpointSource(x, o.cacheDir).kind === 'url') urls.add(x);
+      else walk(x);
+    }
+  };
+  walk(modelCfg);
+  const out: string[] = [];
+  for (const u of urls) out.push(await downloadCheckpoint(u, o));
+  return out;
+}

@@ -3,7 +3,7 @@ export { buildModel, buildRecognizer, buildBackbone, buildHead, buildNeck, build
 export type { ModelCfg, RecognizerOptions } from './builder.ts';
 export {
   loadCheckpoint, readCheckpoint, downloadCheckpoint, loadStateDictInto, extractStateDict, resolveCheckpointSource,
-  localCheckpointPath, checkpointCacheDir, CheckpointError, TORCHVISION_URLS,
+  localCheckpointPath, checkpointCacheDir, prefetchPretrained, CheckpointError, TORCHVISION_URLS,
 } from './checkpoint.ts';
 export type { CheckpointLoadReport, LoadCheckpointOptions } from './checkpoint.ts';
 export { BaseRecognizer } from './recognizers/base.ts';

@@ -31,7 +31,7 @@ export const LOSSES = new Registry<BaseWeightedLoss>('loss', [
     build: (o) => new NLLLoss(o),
   }),
   defineEntry<HVULossOptions, BaseWeightedLoss>({
-    type: 'HVULoss', defaults: HVU_LOSS_DEFAULTS as Partial<HVULossOptions>, choices: { loss_type: ['all', 'individual'], reduction: ['mean', 'sum'] },
+    type: 'HVULoss', defaults: HVU_LOSS_DEFAULTS as unknown as Partial<HVULossOptions>, choices: { loss_type: ['all', 'individual'], reduction: ['mean', 'sum'] },
     doc: 'Multi-label BCE over the HVU tag categories',
     build: (o) => new HVULoss(o),
   }),

@@ -106,9 +106,18 @@ export abstract class BaseRecognizer extends torch.nn.Module {
   get withClsHead(): boolean { return this.clsHead !== null; }
 
   initWeights(): void {
-    this.backbone.initWeights();
-    this.clsHead?.initWeights();
-    this.neck?.initWeights();
+    const part = (name: string, m: { initWeights(): void } | null) => {
+      if (!m) return;
+      try {
+        m.initWeights();
+      } catch (e) {
+        const pretrained = (m as { o?: { pretrained?: unknown } }).o?.pretrained;
+        throw new Error(`${name} (${m.constructor.name}${typeof pretrained === 'string' ? `, pretrained='${pretrained}'` : ''}) init_weights: ${(e as Error).message}`, { cause: e });
+      }
+    };
+    part('backbone', this.backbone);
+    part('cls_head', this.clsHead);
+    part('neck', this.neck);
   }
 
   /** Backbone features of already-flattened inputs ([N*T, C, H, W] for 2D, [N*clips, C, T, H, W] for 3D). */

@@ -60,7 +60,7 @@ export class Recognizer3D extends BaseRecognizer {
             : torch.F.adaptiveAvgPool3d(feat, 1);
           return pooled.reshape(batches, numSegs, -1).mean(1); // [N, C]
         }
-        return feat;
+        return Array.isArray(feat) ? torch.cat(feat, 1) : feat; // transformer features [N, C]
       }
       const clsScore = this.head().call(feat);
       return this.averageClip(clsScore, numSegs);

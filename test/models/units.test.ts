@@ -1,0 +1,219 @@
+/**
+ * Building blocks and behaviours: builder errors with config paths, ConvModule naming, ResNet
+ * train-mode rules (frozen_stages, partial_bn, norm_eval), recognizers' average_clip,
+ * feature_extraction, max_testing_views, blending, and the standard configs' parameter counts.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { torch } from '../../src/index.ts';
+import { Config } from '../../src/config/config.ts';
+import {
+  buildModel, buildBackbone, buildHead, ConvModule, ResNet, Recognizer3D, MixupBlending, CutmixBlending, TRNHead,
+  type Backbone, type Head,
+} from '../../src/models/index.ts';
+import { combinations } from '../../src/models/heads/trn_head.ts';
+
+const count = (m: torch.nn.Module) => m.parameters().reduce((n, p) => n + p.numel(), 0);
+
+describe('builder', () => {
+  const base = () => ({
+    type: 'Recognizer2D',
+    backbone: { type: 'ResNet', depth: 18, num_stages: 1, out_indices: [0], strides: [1], dilations: [1] } as Record<string, unknown>,
+    cls_head: { type: 'TSNHead', num_classes: 3, in_channels: 64 } as Record<string, unknown>,
+  });
+
+  test('unknown types and options name the config path and suggest the right name', () => {
+    assert.throws(() => buildModel({ ...base(), type: 'Recognizer2d' }), /^ConfigBuildError: model: unknown type 'Recognizer2d' in registry 'recognizer' \(did you mean 'Recognizer2D'\?\)/);
+    const b = base();
+    b.backbone.depht = 18;
+    assert.throws(() => buildModel(b), /model\.backbone: unknown option 'depht' for ResNet \(did you mean 'depth'\?\)/);
+    const h = base();
+    h.cls_head.dropout_rate = 0.5;
+    assert.throws(() => buildModel(h), /model\.cls_head: unknown option 'dropout_rate' for TSNHead \(did you mean 'dropout_ratio'\?\)/);
+    const l = base();
+    l.cls_head.loss_cls = { type: 'CrossEntropyLoss', class_weights: [1, 2, 3] };
+    assert.throws(() => buildModel(l), /model\.cls_head\.loss_cls: unknown option 'class_weights' for CrossEntropyLoss \(did you mean 'class_weight'\?\)/);
+    const k = base();
+    k.backbone.depth = '18';
+    assert.throws(() => buildModel(k), /model\.backbone\.depth: expected an integer, got string '18'/);
+    const s = base();
+    s.backbone.style = 'torch';
+    assert.throws(() => buildModel(s), /model\.backbone\.style: expected one of 'pytorch', 'caffe', got 'torch'/);
+    const d = base();
+    d.backbone.depth = 20;
+    assert.throws(() => buildModel(d), /model\.backbone: building ResNet failed: invalid depth 20/);
+  });
+
+  test('train_cfg/test_cfg outside the model dict are accepted, as by build_model', () => {
+    const m = buildModel(base(), { test_cfg: { average_clips: 'prob' } });
+    assert.equal(m.testCfg?.average_clips, 'prob');
+  });
+
+  test('standard configs: parameter counts of MMAction2\'s model zoo', () => {
+    const cfgPath = (p: string) => fileURLToPath(new URL(`../../configs/recognition/${p}`, import.meta.url));
+    const tsn = Config.fromFile(cfgPath('tsn/tsn_r50_1x1x3_100e_kinetics400_rgb.ts'), { cfgOptions: { 'model.backbone.pretrained': null } });
+    // torchvision ResNet-50 without fc (23,508,032) + fc_cls 2048x400+400.
+    const tsnModel = buildModel(tsn.get('model') as { type: string });
+    assert.equal(count(tsnModel), 24_327_632);
+    tsnModel.dispose();
+    const tsm = Config.fromFile(cfgPath('tsm/tsm_mobilenetv2_dense_1x1x8_100e_kinetics400_rgb.ts'), { cfgOptions: { 'model.backbone.pretrained': null } });
+    // torchvision MobileNetV2 features (2,223,872) + fc_cls 1280x400+400.
+    const tsmModel = buildModel(tsm.get('model') as { type: string });
+    assert.equal(count(tsmModel), 2_736_272);
+    assert.ok([...tsmModel.stateDict().keys()].includes('backbone.layer2.1.conv.0.net.conv.weight'));
+    tsmModel.dispose();
+  });
+});
+
+describe('ConvModule', () => {
+  test("mmcv's names, bias='auto', norm abbreviations, requires_grad", () => {
+    const a = new ConvModule(4, 8, 3, { padding: 1, norm_cfg: { type: 'BN' } });
+    assert.deepEqual([...a.stateDict().keys()], ['conv.weight', 'bn.weight', 'bn.bias', 'bn.running_mean', 'bn.running_var', 'bn.num_batches_tracked']);
+    const b = new ConvModule(4, 8, 1, { act_cfg: null });
+    assert.deepEqual([...b.stateDict().keys()], ['conv.weight', 'conv.bias']);
+    const g = new ConvModule(4, 8, [1, 3, 3], { conv_cfg: { type: 'Conv3d' }, norm_cfg: { type: 'GN', num_groups: 2, requires_grad: false } });
+    assert.deepEqual([...g.stateDict().keys()], ['conv.weight', 'gn.weight', 'gn.bias']);
+    assert.equal(g.norm!.getParameter('weight')!.requiresGrad, false);
+    assert.throws(() => new ConvModule(4, 8, 1, { norm_cfg: { type: 'BN', requires_grd: false } as never }), /norm_cfg \(BN\): unknown key 'requires_grd'/);
+    assert.throws(() => new ConvModule(4, 8, 1, { norm_cfg: { type: 'BatchNorm' } as never }), /unrecognized norm type 'BatchNorm'/);
+  });
+
+  test("order ('norm', 'conv', 'act') normalises the input channels", () => {
+    const m = new ConvModule(4, 8, 1, { norm_cfg: { type: 'BN' }, order: ['norm', 'conv', 'act'] });
+    assert.deepEqual(m.norm!.getParameter('weight')!.shape, [4]);
+    const y = torch.noGrad(() => m.eval().call(torch.randn([2, 4, 5, 5])));
+    assert.deepEqual(y.shape, [2, 8, 5, 5]);
+    assert.ok(y.min().item() >= 0);
+  });
+});
+
+describe('ResNet train modes', () => {
+  test('partial_bn: only the first BatchNorm2d keeps training and its affine parameters', () => {
+    const r = buildBackbone({ type: 'ResNet', depth: 18, num_stages: 1, out_indices: [0], strides: [1], dilations: [1], partial_bn: true }) as ResNet;
+    r.train();
+    const bns = [...r.modules()].filter((m) => m instanceof torch.nn.BatchNorm2d) as torch.nn.BatchNorm2d[];
+    assert.equal(bns[0].training, true);
+    assert.equal(bns[0].weight!.requiresGrad, true);
+    for (const bn of bns.slice(1)) {
+      assert.equal(bn.training, false);
+      assert.equal(bn.weight!.requiresGrad, false);
+    }
+  });
+
+  test('frozen_stages=1 freezes the stem and layer1; norm_eval keeps every BN in eval', () => {
+    const r = buildBackbone({ type: 'ResNet', depth: 18, num_stages: 2, out_indices: [1], strides: [1, 2], dilations: [1, 1], frozen_stages: 1, norm_eval: true }) as ResNet;
+    r.train();
+    for (const [k, p] of r.namedParameters()) assert.equal(p.requiresGrad, !(k.startsWith('conv1.') || k.startsWith('layer1.')), k);
+    for (const m of r.modules()) if (m instanceof torch.nn.BatchNorm2d) assert.equal(m.training, false);
+    assert.equal(r.getModule('layer2')!.training, true);
+  });
+
+  test('caffe style puts the stride on the first 1x1 conv', () => {
+    const r = buildBackbone({ type: 'ResNet', depth: 50, num_stages: 2, out_indices: [1], strides: [1, 2], dilations: [1, 1], style: 'caffe' }) as ResNet;
+    const blk = r.getSubmodule('layer2.0') as unknown as { conv1: ConvModule; conv2: ConvModule };
+    assert.deepEqual((blk.conv1.conv as unknown as { stride: number[] }).stride, [2, 2]);
+    assert.deepEqual((blk.conv2.conv as unknown as { stride: number[] }).stride, [1, 1]);
+  });
+});
+
+/** A tiny 3D backbone and head for recognizer mechanics. */
+class TinyBackbone3D extends torch.nn.Module implements Backbone {
+  conv = this.registerModule('conv', new torch.nn.Conv3d(3, 4, 1));
+  initWeights(): void {}
+  forward(x: torch.Tensor): torch.Tensor { return this.conv.call(x); }
+}
+class TinyHead3D extends torch.nn.Module implements Head {
+  fc = this.registerModule('fc_cls', new torch.nn.Linear(4, 5));
+  initWeights(): void {}
+  forward(x: torch.Tensor | torch.Tensor[]): torch.Tensor { return this.fc.call(torch.F.adaptiveAvgPool3d(x as torch.Tensor, 1).flatten(1)); }
+  loss(): Record<string, torch.Tensor> { return {}; }
+}
+
+describe('recognizers', () => {
+  const make3d = (test_cfg: Record<string, unknown>) => {
+    torch.manualSeed(3);
+    return new Recognizer3D({ backbone: new TinyBackbone3D(), cls_head: new TinyHead3D(), test_cfg }).eval();
+  };
+  const x = () => { torch.manualSeed(4); return torch.randn([1, 4, 3, 2, 4, 4]); };
+
+  test("average_clips: null keeps every clip, 'score' means, 'prob' means softmaxes", () => {
+    const raw = make3d({ average_clips: null }).forwardTest(x());
+    assert.deepEqual(raw.shape, [4, 5]);
+    const score = make3d({ average_clips: 'score' }).forwardTest(x());
+    assert.ok(score.allclose(raw.mean(0, true), 1e-6, 1e-7));
+    const prob = make3d({ average_clips: 'prob' }).forwardTest(x());
+    assert.ok(prob.allclose(raw.softmax(1).mean(0, true), 1e-6, 1e-7));
+    assert.throws(() => make3d({ average_clips: 'max' }).forwardTest(x()), /max is not supported/);
+    assert.throws(() => make3d({}).forwardTest(x()), /"average_clips" must defined in test_cfg/);
+  });
+
+  test('max_testing_views gives the same scores in chunks; feature_extraction pools [N, C]', () => {
+    const full = make3d({ average_clips: 'prob' }).forwardTest(x());
+    const chunked = make3d({ average_clips: 'prob', max_testing_views: 3 }).forwardTest(x());
+    assert.ok(chunked.allclose(full, 1e-6, 1e-7));
+    const feat = make3d({ average_clips: 'prob', feature_extraction: true }).forwardTest(x());
+    assert.deepEqual(feat.shape, [1, 4]);
+  });
+
+  test('Recognizer2D feature_extraction and forward(returnLoss)', () => {
+    torch.manualSeed(5);
+    const m = buildModel({
+      type: 'Recognizer2D', backbone: { type: 'ResNet', depth: 18, num_stages: 1, out_indices: [0], strides: [1], dilations: [1] },
+      cls_head: { type: 'TSNHead', num_classes: 6, in_channels: 64, topk: [1, 3] }, test_cfg: { average_clips: 'score', feature_extraction: true },
+    }).eval();
+    const imgs = torch.randn([2, 3, 3, 16, 16]);
+    assert.deepEqual(m.forwardTest(imgs).shape, [2, 64]);
+    const losses = m.forward(imgs, torch.tensor([[1], [4]], { dtype: 'int64' })) as Record<string, torch.Tensor>;
+    assert.deepEqual(Object.keys(losses).sort(), ['loss_cls', 'top1_acc', 'top3_acc']);
+    assert.throws(() => m.forward(imgs), /Label should not be None/);
+  });
+
+  test('train_cfg.blending (MixupBlending) trains on soft labels', () => {
+    torch.manualSeed(6);
+    const m = buildModel({
+      type: 'Recognizer2D', backbone: { type: 'ResNet', depth: 18, num_stages: 1, out_indices: [0], strides: [1], dilations: [1] },
+      cls_head: { type: 'TSNHead', num_classes: 4, in_channels: 64 }, train_cfg: { blending: { type: 'MixupBlending', num_classes: 4, alpha: 0.2 } },
+    });
+    const losses = m.forward(torch.randn([2, 2, 3, 8, 8]), torch.tensor([1, 2], { dtype: 'int64' })) as Record<string, torch.Tensor>;
+    assert.deepEqual(Object.keys(losses), ['loss_cls'], 'soft labels: no top-k accuracy, like MMAction2');
+    assert.ok(Number.isFinite(losses.loss_cls.item()));
+  });
+});
+
+describe('blending', () => {
+  test('MixupBlending mixes images and one-hot labels with the same lambda', () => {
+    torch.manualSeed(7);
+    const imgs = torch.randn([4, 3, 2, 5, 5]);
+    const [mi, ml] = new MixupBlending({ num_classes: 3 }).call(imgs, torch.tensor([0, 1, 2, 1], { dtype: 'int64' }));
+    assert.deepEqual(ml.shape, [4, 3]);
+    assert.ok(ml.sum(1).allclose(torch.ones([4]), 1e-6, 1e-6));
+    assert.deepEqual(mi.shape, imgs.shape);
+  });
+
+  test('CutmixBlending pastes a box and weighs labels by its area', () => {
+    torch.manualSeed(8);
+    const imgs = torch.arange(0, 4).view(4, 1, 1, 1).expand(4, 1, 8, 8).contiguous().float();
+    const [mi, ml] = new CutmixBlending({ num_classes: 4, alpha: 1 }).call(imgs, torch.tensor([0, 1, 2, 3], { dtype: 'int64' }));
+    for (let i = 0; i < 4; i++) {
+      const own = mi.index(i).eq(i).float().mean().item();
+      assert.ok(Math.abs(ml.index(i, i).item() - own) < 1e-6 || ml.index(i, i).item() === 1, `sample ${i}`);
+    }
+  });
+});
+
+describe('TRN', () => {
+  test('relations are itertools.combinations; TRN (single scale) is deterministic', () => {
+    assert.deepEqual(combinations(4, 2), [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]]);
+    assert.equal(combinations(8, 3).length, 56);
+    torch.manualSeed(9);
+    const h = buildHead({ type: 'TRNHead', num_classes: 5, in_channels: 16, num_segments: 4, relation_type: 'TRN', hidden_dim: 8 }) as unknown as TRNHead;
+    h.initWeights();
+    h.eval();
+    const x = torch.randn([8, 16, 2, 2]);
+    const a = torch.noGrad(() => h.call(x, 4));
+    assert.deepEqual(a.shape, [2, 5]);
+    assert.ok(a.equal(torch.noGrad(() => h.call(x, 4))));
+    assert.deepEqual([...h.stateDict().keys()].slice(0, 2), ['consensus.classifier.1.weight', 'consensus.classifier.1.bias']);
+  });
+});
