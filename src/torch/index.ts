@@ -18,6 +18,9 @@ export * as nn from './nn/index.ts';
 export * as F from './functional.ts';
 export * as functional from './functional.ts';
 export * as optim from './optim/index.ts';
+// torch.load / torch.save (PyTorch .pth zip and legacy formats), .npy and safetensors.
+export { load, loadSync, loadBuffer, save, saveSync, saveToBuffer, loadNpy, saveNpy, loadSafetensors, saveSafetensors } from './serialization/index.ts';
+export * as serialization from './serialization/index.ts';
 
 /** Seeds libtorch's default CPU (and CUDA) generator: the same seed gives PyTorch's numbers. */
 export function manualSeed(seed: number | bigint): void {
