@@ -1,2 +1,19 @@
-/** mmaction-ts: MMAction2 0.24 in TypeScript on libtorch and FFmpeg. */
+/**
+ * mmaction-ts: MMAction2 0.24 in TypeScript on libtorch and FFmpeg.
+ *
+ *   import { torch, Config, buildModel, loadCheckpoint, VideoReader, buildPipeline } from 'mmaction-ts';
+ */
 export * as torch from './torch/index.ts';
+export { Config } from './config/config.ts';
+export { Registry } from './config/registry.ts';
+export { VideoReader, VideoStream, VideoWriter, writeVideo } from './video/index.ts';
+export {
+  buildPipeline, buildDataset, buildDataloader, DataLoader, collate, RawframeDataset, VideoDataset, ImageDataset,
+  RepeatDataset, ConcatDataset, AnnotationError,
+} from './datasets/index.ts';
+export { SYNTH_MOTION_CLASSES, renderSynthMotion } from './datasets/synth_motion.ts';
+export {
+  buildModel, buildRecognizer, buildBackbone, buildHead, buildNeck, buildLoss, loadCheckpoint, BaseRecognizer,
+  Recognizer2D, Recognizer3D,
+} from './models/index.ts';
+export * as evaluation from './evaluation/index.ts';
