@@ -9,6 +9,7 @@ import { Registry, defineEntry, type BuildContext } from '../config/registry.ts'
 import { MobileNetV2, MOBILENET_V2_DEFAULTS, type MobileNetV2Options } from './backbones/mobilenet_v2.ts';
 import { MobileNetV2TSM, MOBILENET_V2_TSM_EXTRA_DEFAULTS, type MobileNetV2TSMOptions } from './backbones/mobilenet_v2_tsm.ts';
 import { ResNet, RESNET_DEFAULTS, type ResNetOptions } from './backbones/resnet.ts';
+import { ResNetTIN, RESNET_TIN_EXTRA_DEFAULTS, type ResNetTINOptions } from './backbones/resnet_tin.ts';
 import { ResNetTSM, RESNET_TSM_EXTRA_DEFAULTS, type ResNetTSMOptions } from './backbones/resnet_tsm.ts';
 import { TANet, type TANetOptions } from './backbones/tanet.ts';
 import type { BaseHead } from './heads/base.ts';
@@ -45,6 +46,13 @@ export const BACKBONES = new Registry<Backbone>('backbone', [
     kinds: { depth: 'integer', pretrained: ['string', 'null'] },
     doc: 'ResNet with temporal shift (mmaction/models/backbones/resnet_tsm.py)',
     build: (o) => new ResNetTSM(o),
+  }),
+  defineEntry<ResNetTINOptions, Backbone>({
+    type: 'ResNetTIN', defaults: dflt<ResNetTINOptions>({ ...RESNET_DEFAULTS, ...RESNET_TSM_EXTRA_DEFAULTS, ...RESNET_TIN_EXTRA_DEFAULTS }), required: ['depth'],
+    choices: { ...styleChoices, shift_place: ['blockres', 'block'] },
+    kinds: { depth: 'integer', pretrained: ['string', 'null'] },
+    doc: 'ResNet with temporal interlace (mmaction/models/backbones/resnet_tin.py)',
+    build: (o) => new ResNetTIN(o),
   }),
   defineEntry<TANetOptions, Backbone>({
     type: 'TANet', defaults: dflt<TANetOptions>({ ...RESNET_DEFAULTS, tam_cfg: {} }), required: ['depth', 'num_segments'], choices: styleChoices,

@@ -13,6 +13,7 @@ export { Recognizer3D } from './recognizers/recognizer3d.ts';
 export { MixupBlending, CutmixBlending } from './recognizers/blending.ts';
 export { ResNet, BasicBlock, Bottleneck, makeResLayer } from './backbones/resnet.ts';
 export { ResNetTSM } from './backbones/resnet_tsm.ts';
+export { ResNetTIN, tinShift } from './backbones/resnet_tin.ts';
 export { MobileNetV2 } from './backbones/mobilenet_v2.ts';
 export { MobileNetV2TSM } from './backbones/mobilenet_v2_tsm.ts';
 export { TANet } from './backbones/tanet.ts';

@@ -217,3 +217,21 @@ describe('TRN', () => {
     assert.deepEqual([...h.stateDict().keys()].slice(0, 2), ['consensus.classifier.1.weight', 'consensus.classifier.1.bias']);
   });
 });
+
+describe('training', () => {
+  test('forwardTrain + backward reach every trainable parameter (ResNetTIN-18 + TSMHead)', () => {
+    torch.manualSeed(10);
+    const m = buildModel({
+      type: 'Recognizer2D', backbone: { type: 'ResNetTIN', depth: 18, num_segments: 4 },
+      cls_head: { type: 'TSMHead', num_classes: 5, in_channels: 512, num_segments: 4, is_shift: false },
+    });
+    m.train();
+    const { loss, logVars } = m.trainStep({ imgs: torch.randn([2, 4, 3, 16, 16]), label: torch.tensor([[1], [3]], { dtype: 'int64' }) });
+    loss.backward();
+    assert.ok(Number.isFinite(logVars.loss) && 'top1_acc' in logVars);
+    const noGrad = [...m.namedParameters()].filter(([, p]) => p.requiresGrad && !p.grad).map(([k]) => k);
+    assert.deepEqual(noGrad, []);
+    const g = m.getSubmodule('backbone.layer1.0.conv1.conv.net1.offset_net.fc2').getParameter('weight')!.grad!;
+    assert.ok(g.abs().sum().item() > 0, 'the learned offsets get gradients through the linear sampler');
+  });
+});

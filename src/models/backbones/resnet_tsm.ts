@@ -69,6 +69,11 @@ export class ResNetTSM extends ResNet {
 
   get numSegments(): number { return this.tsm.num_segments; }
 
+  /** ResNet's own init (ResNetTIN skips the shift wrapping, as MMAction2 does with super(ResNetTSM, self)). */
+  protected initResNetWeights(): void {
+    super.initWeights();
+  }
+
   override initWeights(): void {
     super.initWeights();
     if (this.tsm.is_shift) this.makeTemporalShift();
