@@ -10,7 +10,7 @@ import { inspectCheckpoint } from '../../src/torch/serialization/reader.ts';
 import { TensorInfo } from '../../src/torch/serialization/checkpoint.ts';
 import { isOrderedDict, NdArray, NpDType, PyObject } from '../../src/torch/serialization/pytypes.ts';
 import type { Tensor } from '../../src/torch/tensor.ts';
-import { assertTensor, fixtures, type TensorDesc } from './helpers.ts';
+import { assertTensor, fixtures, valuesOf as valuesOfTensor, type TensorDesc } from './helpers.ts';
 
 const expected = JSON.parse(readFileSync(join(fixtures, 'mixed.json'), 'utf8')) as {
   tensors: Record<string, TensorDesc>;
@@ -127,5 +127,18 @@ test('inspectCheckpoint lists structure without reading tensor data', () => {
     assert.deepEqual(t.slice.stride, expected.tensors.slice.stride);
     assert.equal(t.slice.storageOffset, expected.tensors.slice.offset);
     assert.equal(t.bf16.dtype, 'bfloat16');
+  }
+});
+
+test('tensors of dtypes the engine lacks (complex, quantized) load as placeholders, the rest loads', async () => {
+  for (const file of ['foreign.pth', 'foreign_legacy.pth']) {
+    const ckpt = await load(join(fixtures, file));
+    assert.deepEqual(valuesOfTensor(ckpt.f), [1, 1], file);
+    assert.ok(ckpt.c instanceof PyObject, file);
+    assert.equal(ckpt.c.__class__, 'torch.Tensor');
+    assert.equal(ckpt.c.state.dtype, 'complex64');
+    assert.deepEqual(ckpt.c.state.shape, [2]);
+    assert.ok(ckpt.q instanceof PyObject, file);
+    assert.equal(ckpt.q.__class__, 'torch._utils._rebuild_qtensor');
   }
 });

@@ -22,11 +22,31 @@ const storageDTypes = new Map<string, DType>(
 storageDTypes.set('UntypedStorage', 'uint8');
 storageDTypes.set('_UntypedStorage', 'uint8');
 
-const UNSUPPORTED_STORAGE: Record<string, string> = {
-  ComplexFloatStorage: 'complex64', ComplexDoubleStorage: 'complex128', QInt8Storage: 'qint8',
-  QUInt8Storage: 'quint8', QInt32Storage: 'qint32', QUInt4x2Storage: 'quint4x2', QUInt2x4Storage: 'quint2x4',
-  ComplexHalfStorage: 'complex32',
+/** Storage types of dtypes the engine lacks: [dtype, itemsize]. Their tensors load as placeholders. */
+const FOREIGN_STORAGE: Record<string, [string, number]> = {
+  ComplexFloatStorage: ['complex64', 8], ComplexDoubleStorage: ['complex128', 16], ComplexHalfStorage: ['complex32', 4],
+  QInt8Storage: ['qint8', 1], QUInt8Storage: ['quint8', 1], QInt32Storage: ['qint32', 4], QUInt4x2Storage: ['quint4x2', 1],
+  QUInt2x4Storage: ['quint2x4', 1],
 };
+
+/** A storage class whose dtype mmaction-ts tensors do not have (complex, quantized). */
+export class ForeignStorageType {
+  constructor(readonly name: string, readonly dtype: string, readonly itemsize: number) {}
+}
+
+/** A storage of a dtype mmaction-ts does not have; tensors on it load as PyObject placeholders. */
+export class ForeignStorage {
+  constructor(readonly type: ForeignStorageType, readonly key: string, readonly numel: number, readonly location: string) {}
+  toJSON(): unknown {
+    return { __class__: `torch.${this.type.name}`, dtype: this.type.dtype, key: this.key, numel: this.numel };
+  }
+}
+
+/** The storage behind a persistent id: a StorageRef, or a ForeignStorage for dtypes the engine lacks. */
+export function storageFromPid(type: unknown, key: string, location: string, numel: number, elementOffset = 0): StorageRef | ForeignStorage {
+  if (type instanceof ForeignStorageType) return new ForeignStorage(type, key, numel, location);
+  return new StorageRef(key, storageDType(type), numel, location, elementOffset);
+}
 
 /** One storage of a checkpoint, as a persistent id names it. */
 export class StorageRef {
@@ -116,6 +136,11 @@ const DTYPE_NAMES: Record<string, DType> = {
 export function torchGlobals(builder: TensorBuilder): (module: string, name: string) => unknown {
   const rebuildV2 = (args: unknown[]): unknown => {
     const [storage, offset, size, stride, requiresGrad] = args;
+    if (storage instanceof ForeignStorage) {
+      const o = new PyObject('torch.Tensor', []);
+      o.state = { dtype: storage.type.dtype, shape: size, stride, storage_offset: offset, note: 'a dtype mmaction-ts tensors do not have' };
+      return o;
+    }
     if (!(storage instanceof StorageRef)) throw new PickleError('_rebuild_tensor_v2: the first argument is not a storage');
     if (typeof offset !== 'number') throw new PickleError('_rebuild_tensor_v2: bad storage offset');
     const sz = toInts(size, 'tensor size');
@@ -137,8 +162,8 @@ export function torchGlobals(builder: TensorBuilder): (module: string, name: str
     if (name.endsWith('Storage')) {
       const dt = storageDTypes.get(name);
       if (dt) return new StorageType(name, dt);
-      const why = UNSUPPORTED_STORAGE[name];
-      throw new PickleError(`the checkpoint holds ${module}.${name}${why ? ` (${why})` : ''}, a dtype mmaction-ts does not support`);
+      const [foreign, itemsize] = FOREIGN_STORAGE[name] ?? [name, 0];
+      return new ForeignStorageType(name, foreign, itemsize);
     }
     const q = `${module}.${name}`;
     switch (q) {

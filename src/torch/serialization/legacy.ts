@@ -15,17 +15,22 @@
  * The storage data follows the object pickle, so the object is unpickled twice: a dry pass that
  * only collects storage types (to find where each storage's bytes lie), then the real one.
  */
-import { dtypeInfo, type DType } from '../dtype.ts';
+import { dtypeInfo } from '../dtype.ts';
 import { PickleError, unpickle } from './pickle.ts';
 import { PyObject } from './pytypes.ts';
-import { StorageRef, storageDType, StorageType, unpickleCheckpoint, type TensorBuilder } from './checkpoint.ts';
+import {
+  ForeignStorage, ForeignStorageType, infoBuilder, StorageRef, storageFromPid, StorageType, torchGlobals, unpickleCheckpoint,
+  type TensorBuilder,
+} from './checkpoint.ts';
 import type { ByteSource } from './zip.ts';
 
 export const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
 export const LEGACY_PROTOCOL = 1001;
 
 export interface LegacyStorage {
-  dtype: DType;
+  /** The storage class (StorageType, or ForeignStorageType for complex/quantized dtypes). */
+  type: StorageType | ForeignStorageType;
+  itemsize: number;
   numel: number;
   location: string;
   /** Byte offset of the raw elements in the source. */
@@ -83,15 +88,19 @@ export function readLegacyLayout(src: ByteSource): LegacyFile {
   const objectOffset = pos;
 
   // Dry pass: which storages exist and their types.
-  const found = new Map<string, { dtype: DType; numel: number; location: string }>();
+  const found = new Map<string, { type: StorageType | ForeignStorageType; itemsize: number; numel: number; location: string }>();
   const dry = readPickleAt(src, objectOffset, (buf, off) => unpickle(buf, {
     offset: off,
-    findClass: (module, name) => (module.startsWith('torch') && name.endsWith('Storage') ? safeStorageType(module, name) : undefined),
+    findClass: (module, name) => (module.startsWith('torch') && name.endsWith('Storage') ? storageTypes(module, name) : undefined),
     persistentLoad: (pid) => {
       const p = pid as unknown[];
       if (Array.isArray(p) && p[0] === 'storage') {
         const [, type, key, location, numel] = p;
-        if (!found.has(String(key))) found.set(String(key), { dtype: storageDType(type), numel: Number(numel), location: String(location) });
+        if (!(type instanceof StorageType || type instanceof ForeignStorageType)) {
+          throw new PickleError(`persistent id names an unknown storage type (${String(type)})`);
+        }
+        const itemsize = type instanceof StorageType ? dtypeInfo[type.dtype].itemsize : type.itemsize;
+        if (!found.has(String(key))) found.set(String(key), { type, itemsize, numel: Number(numel), location: String(location) });
       }
       return null;
     },
@@ -110,7 +119,8 @@ export function readLegacyLayout(src: ByteSource): LegacyFile {
     const cnt = src.read(p, 8);
     const numel = Number(new DataView(cnt.buffer, cnt.byteOffset, 8).getBigInt64(0, littleEndian));
     if (numel !== info.numel) throw new PickleError(`corrupt legacy checkpoint: storage '${key}' has ${numel} elements, the pickle says ${info.numel}`);
-    const nbytes = numel * dtypeInfo[info.dtype].itemsize;
+    if (info.itemsize === 0) throw new PickleError(`legacy checkpoint: storage '${key}' has an unknown storage type ${info.type.name}; its size is unknown`);
+    const nbytes = numel * info.itemsize;
     if (p + 8 + nbytes > src.size) {
       throw new PickleError(`truncated legacy checkpoint: storage '${key}' needs bytes up to ${p + 8 + nbytes}, the file has ${src.size}`);
     }
@@ -123,17 +133,14 @@ export function readLegacyLayout(src: ByteSource): LegacyFile {
   return { head: dry.buf, objectOffset: 0, storages, littleEndian };
 }
 
-function safeStorageType(module: string, name: string): StorageType | undefined {
-  try {
-    return new StorageType(name, storageDType(name));
-  } catch {
-    throw new PickleError(`the checkpoint holds ${module}.${name}, a storage type mmaction-ts does not support`);
-  }
+/** findClass of the dry pass: storage classes only (torchGlobals knows them all). */
+function storageTypes(module: string, name: string): unknown {
+  return torchGlobals(infoBuilder)(module, name);
 }
 
 /** Unpickles the object of a legacy checkpoint with storages from `layout`. */
 export function unpickleLegacy(layout: LegacyFile, builder: TensorBuilder, dicts?: 'auto' | 'map'): unknown {
-  const refs = new Map<string, StorageRef>();
+  const refs = new Map<string, StorageRef | ForeignStorage>();
   const persistentLoad = (pid: unknown): unknown => {
     if (!Array.isArray(pid)) throw new PickleError('persistent id is not a tuple');
     if (pid[0] === 'module') return new PyObject('torch.nn.Module(source)', pid.slice(1));
@@ -149,7 +156,7 @@ export function unpickleLegacy(layout: LegacyFile, builder: TensorBuilder, dicts
     }
     let ref = refs.get(refKey);
     if (!ref) {
-      ref = new StorageRef(String(rootKey), root.dtype, root.numel, root.location, offset);
+      ref = storageFromPid(root.type, String(rootKey), root.location, root.numel, offset);
       refs.set(refKey, ref);
     }
     return ref;

@@ -4,6 +4,7 @@
  * too (one base tensor per storage, strided views of it).
  */
 import { dtypeInfo } from '../dtype.ts';
+import { keep } from '../scope.ts';
 import { Tensor } from '../tensor.ts';
 import type { StorageRef, TensorBuilder } from './checkpoint.ts';
 import { PickleError } from './pickle.ts';
@@ -44,7 +45,8 @@ class EngineBuilder implements TensorBuilder {
   }
 
   rebuild(ref: StorageRef, offset: number, size: number[], stride: number[], requiresGrad: boolean): Tensor {
-    const t = this.base(ref).asStrided(size, stride, offset + ref.elementOffset);
+    // loaded tensors live until disposed: an enclosing tidy() must not free them
+    const t = keep(this.base(ref).asStrided(size, stride, offset + ref.elementOffset));
     if (requiresGrad && dtypeInfo[ref.dtype].isFloatingPoint) t.requiresGrad_(true);
     return t;
   }

@@ -212,7 +212,6 @@ export interface UnpickleResult {
   end: number;
 }
 
-const MARK = Symbol('mark');
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
 
 function decodeUtf8(b: Uint8Array): string {
@@ -281,9 +280,7 @@ class Unpickler {
 
   private pop(at: number): unknown {
     if (this.stack.length === 0) throw new PickleError(`malformed pickle: stack underflow at offset ${at}`, at);
-    const v = this.stack.pop();
-    if (v === MARK) throw new PickleError(`malformed pickle: unexpected MARK at offset ${at}`, at);
-    return v;
+    return this.stack.pop();
   }
 
   private top(at: number): unknown {
@@ -364,9 +361,8 @@ class Unpickler {
         }
         case OP.MARK: this.metastack.push(this.stack); this.stack = []; break;
         case OP.POP:
-          if (this.stack.length > 0 && this.stack[this.stack.length - 1] === MARK) this.stack.pop();
-          else if (this.stack.length === 0) this.popMark(at);
-          else this.stack.pop();
+          if (this.stack.length > 0) this.stack.pop();
+          else this.popMark(at);
           break;
         case OP.POP_MARK: this.popMark(at); break;
         case OP.DUP: stack().push(this.top(at)); break;

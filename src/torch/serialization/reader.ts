@@ -4,8 +4,8 @@
  * of tensors (used by `mmaction checkpoint-info`; reads no tensor data).
  */
 import { existsSync, statSync } from 'node:fs';
-import { dtypeInfo, type DType } from '../dtype.ts';
-import { infoBuilder, StorageRef, storageDType, unpickleCheckpoint, type TensorBuilder } from './checkpoint.ts';
+import { dtypeInfo } from '../dtype.ts';
+import { ForeignStorage, infoBuilder, StorageRef, storageFromPid, unpickleCheckpoint, type TensorBuilder } from './checkpoint.ts';
 import { readLegacyLayout, unpickleLegacy } from './legacy.ts';
 import { PickleError } from './pickle.ts';
 import { byteSwap } from './tensor_bytes.ts';
@@ -67,7 +67,7 @@ function openZip(src: ByteSource): Opened {
     readStorage,
     unpickle(builder, dicts) {
       const pkl = zip.read(`${prefix}data.pkl`);
-      const refs = new Map<string, StorageRef>();
+      const refs = new Map<string, StorageRef | ForeignStorage>();
       const persistentLoad = (pid: unknown): unknown => {
         if (!Array.isArray(pid) || pid[0] !== 'storage' || pid.length < 5) {
           throw new PickleError(`unexpected persistent id ${JSON.stringify(pid)?.slice(0, 80)}`);
@@ -76,8 +76,7 @@ function openZip(src: ByteSource): Opened {
         const k = String(key);
         let ref = refs.get(k);
         if (!ref) {
-          const dtype: DType = storageDType(type);
-          ref = new StorageRef(k, dtype, Number(numel), String(location));
+          ref = storageFromPid(type, k, String(location), Number(numel));
           refs.set(k, ref);
         }
         return ref;
@@ -95,7 +94,7 @@ function openLegacy(src: ByteSource): Opened {
     readStorage(ref) {
       const s = layout.storages.get(ref.key);
       if (!s) throw new PickleError(`storage '${ref.key}' has no data in the file`);
-      const itemsize = dtypeInfo[s.dtype].itemsize;
+      const itemsize = s.itemsize;
       const b = src.read(s.dataOffset, s.numel * itemsize);
       return layout.littleEndian ? b : byteSwap(b, itemsize);
     },
