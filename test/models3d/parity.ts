@@ -16,6 +16,7 @@ import { RESNET2PLUS1D_ENTRY } from '../../src/models/backbones/resnet2plus1d.ts
 import { RESNET3D_CSN_ENTRY } from '../../src/models/backbones/resnet3d_csn.ts';
 import { X3D_ENTRY } from '../../src/models/backbones/x3d.ts';
 import { TIMESFORMER_ENTRY } from '../../src/models/backbones/timesformer.ts';
+import { C3D_ENTRY } from '../../src/models/backbones/c3d.ts';
 import { I3D_HEAD_ENTRY } from '../../src/models/heads/i3d_head.ts';
 import { SLOWFAST_HEAD_ENTRY } from '../../src/models/heads/slowfast_head.ts';
 import { X3D_HEAD_ENTRY } from '../../src/models/heads/x3d_head.ts';
@@ -31,7 +32,7 @@ type Module = torch.nn.Module;
 
 /** The 3D family's entries, so these tests do not depend on the shared builder's tables. */
 export const BACKBONES_3D = new Registry<Module>('backbone', [
-  RESNET3D_ENTRY, RESNET3D_SLOWONLY_ENTRY, RESNET3D_SLOWFAST_ENTRY, RESNET2PLUS1D_ENTRY, RESNET3D_CSN_ENTRY, X3D_ENTRY, TIMESFORMER_ENTRY,
+  RESNET3D_ENTRY, RESNET3D_SLOWONLY_ENTRY, RESNET3D_SLOWFAST_ENTRY, RESNET2PLUS1D_ENTRY, RESNET3D_CSN_ENTRY, X3D_ENTRY, TIMESFORMER_ENTRY, C3D_ENTRY,
 ]);
 export const HEADS_3D = new Registry<Module>('head', [I3D_HEAD_ENTRY, SLOWFAST_HEAD_ENTRY, X3D_HEAD_ENTRY, TIMESFORMER_HEAD_ENTRY, TPN_HEAD_ENTRY]);
 export const NECKS_3D = new Registry<Module>('neck', [TPN_ENTRY]);
