@@ -492,8 +492,9 @@ export class Tensor {
     const created: Tensor[] = [];
     const step = (x: Tensor) => { created.push(x); t = x; };
     const nd = this.ndim;
-    const ellipsis = specs.indexOf('...');
-    const consumed = specs.filter((s) => s !== null && s !== '...').reduce((n, s) => n + (s instanceof Tensor && s.dtype === 'bool' ? s.ndim : 1), 0);
+    let consumed = 0;
+    for (const s of specs) if (s !== null && s !== '...') consumed += s instanceof Tensor && s.dtype === 'bool' ? s.ndim : 1;
+    if (specs.filter((s) => s === '...').length > 1) throw new SyntaxError('an index can only have a single ellipsis');
     let dim = 0;
     const advanced: (Tensor | null)[] = [];
     let hasAdvanced = false;
@@ -515,7 +516,6 @@ export class Tensor {
         hasAdvanced = true;
         advanced.push(s); dim += s.dtype === 'bool' ? s.ndim : 1;
       }
-      void ellipsis;
     }
     if (hasAdvanced) step(t.indexTensors(advanced));
     const result = created.length ? created[created.length - 1] : this.detachedAliasForIndex();
