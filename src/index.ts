@@ -6,7 +6,7 @@
 export * as torch from './torch/index.ts';
 export { Config } from './config/config.ts';
 export { Registry } from './config/registry.ts';
-export { VideoReader, VideoStream, VideoWriter, writeVideo } from './video/index.ts';
+export { VideoReader } from './video/index.ts';
 export {
   buildPipeline, buildDataset, buildDataloader, DataLoader, collate, RawframeDataset, VideoDataset, ImageDataset,
   RepeatDataset, ConcatDataset, AnnotationError,
