@@ -1,6 +1,7 @@
 // Video I/O on FFmpeg's libraries: shared helpers and the registration hook. The reader lives in
 // video_reader.cc, sequential streaming in video_stream.cc, the encoder in video_writer.cc.
 #include <chrono>
+#include <algorithm>
 #include <cmath>
 #include <cstdarg>
 #include <cstdlib>
@@ -97,6 +98,35 @@ void rotateRgb(const uint8_t* src, int w, int h, int degrees, uint8_t* dst) {
   }
 }
 
+void convertRotated(RgbConverter& conv, const AVFrame* f, int outW, int outH, int rotation, bool frameColorspace,
+                    std::vector<uint8_t>* scratch, uint8_t* dst) {
+  if (rotation == 0) {
+    conv.convert(f, outW, outH, dst, outW * 3, frameColorspace);
+    return;
+  }
+  const int sw = rotation == 180 ? outW : outH, sh = rotation == 180 ? outH : outW;
+  scratch->resize((size_t)sw * sh * 3);
+  conv.convert(f, sw, sh, scratch->data(), sw * 3, frameColorspace);
+  rotateRgb(scratch->data(), sw, sh, rotation, dst);
+}
+
+void outputSize(int codedW, int codedH, int rotation, int width, int height, int shortSide, int* outW, int* outH) {
+  int w = codedW, h = codedH;
+  if (rotation == 90 || rotation == 270) std::swap(w, h);  // displayed size
+  if (width > 0 && height > 0) {
+    w = width, h = height;
+  } else if (shortSide > 0) {
+    // MMAction2's Resize with scale=(-1, S): the long side is int(long * S / short + 0.5).
+    const double sf = (double)shortSide / std::min(w, h);
+    const int nw = w <= h ? shortSide : (int)(w * sf + 0.5);
+    const int nh = h < w ? shortSide : (int)(h * sf + 0.5);
+    w = std::max(nw, 1), h = std::max(nh, 1);
+  }
+  if ((int64_t)w * h > ((int64_t)1 << 28))
+    throw VideoError("frame size " + std::to_string(w) + "x" + std::to_string(h) + " is too large");
+  *outW = w, *outH = h;
+}
+
 int streamRotation(const AVStream* st) {
   const uint8_t* m = av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, nullptr);
   if (!m) return 0;
@@ -131,6 +161,8 @@ void IoDeadline::arm(double seconds) { deadlineUs = seconds > 0 ? nowUs() + (int
 void initVideo(Napi::Env env, Napi::Object exports) {
   av_log_set_level(video::ffLogLevel());
   video::initVideoReader(env, exports);
+  video::initVideoStream(env, exports);
+  video::initVideoWriter(env, exports);
 }
 
 }  // namespace mmts

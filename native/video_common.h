@@ -74,6 +74,14 @@ class RgbConverter {
 // Writes `src` (H x W x 3, packed) rotated clockwise by `degrees` (90, 180, 270) into `dst`.
 void rotateRgb(const uint8_t* src, int w, int h, int degrees, uint8_t* dst);
 
+// Converts `f` to RGB of the output size outW x outH (after rotation) into `dst` (contiguous).
+void convertRotated(RgbConverter& conv, const AVFrame* f, int outW, int outH, int rotation, bool frameColorspace,
+                    std::vector<uint8_t>* scratch, uint8_t* dst);
+
+// Output size: the displayed size (coded size turned by `rotation`), resized to exactly
+// width x height, or so that the short side is `shortSide` (MMAction2's Resize rounding).
+void outputSize(int codedW, int codedH, int rotation, int width, int height, int shortSide, int* outW, int* outH);
+
 // Rotation (clockwise degrees, 0/90/180/270) that the ffmpeg CLI's autorotate applies for a stream.
 int streamRotation(const AVStream* st);
 

@@ -30,7 +30,7 @@ class Reader {
  public:
   Reader(const std::string& path, const ReaderOptions& o) : opts_(o), src_(path, o.source) {
     buildIndex();
-    outputSize();
+    initOutputSize();
     prev_.reset(av_frame_alloc());
   }
 
@@ -189,14 +189,7 @@ class Reader {
   }
 
   void convert(const AVFrame* f, uint8_t* dst) {
-    if (rotation_ == 0) {
-      conv_.convert(f, outW_, outH_, dst, outW_ * 3, opts_.frameColorspace);
-      return;
-    }
-    const int sw = rotation_ == 180 ? outW_ : outH_, sh = rotation_ == 180 ? outH_ : outW_;
-    rotBuf_.resize((size_t)sw * sh * 3);
-    conv_.convert(f, sw, sh, rotBuf_.data(), sw * 3, opts_.frameColorspace);
-    rotateRgb(rotBuf_.data(), sw, sh, rotation_, dst);
+    convertRotated(conv_, f, outW_, outH_, rotation_, opts_.frameColorspace, &rotBuf_, dst);
   }
 
   void buildIndex() {
@@ -268,22 +261,10 @@ class Reader {
     };
   }
 
-  void outputSize() {
+  void initOutputSize() {
     const AVCodecParameters* par = src_.stream()->codecpar;
     rotation_ = opts_.autorotate ? streamRotation(src_.stream()) : 0;
-    int w = par->width, h = par->height;
-    if (rotation_ == 90 || rotation_ == 270) std::swap(w, h);  // displayed size
-    if (opts_.width > 0 && opts_.height > 0) {
-      w = opts_.width, h = opts_.height;
-    } else if (opts_.shortSide > 0) {
-      // MMAction2's Resize with scale=(-1, S): the long side is int(long * S / short + 0.5).
-      const double sf = (double)opts_.shortSide / std::min(w, h);
-      const int nw = w <= h ? opts_.shortSide : (int)(w * sf + 0.5);
-      const int nh = h < w ? opts_.shortSide : (int)(h * sf + 0.5);
-      w = std::max(nw, 1), h = std::max(nh, 1);
-    }
-    if ((int64_t)w * h > (int64_t)1 << 28) throw VideoError("frame size " + std::to_string(w) + "x" + std::to_string(h) + " is too large");
-    outW_ = w, outH_ = h;
+    video::outputSize(par->width, par->height, rotation_, opts_.width, opts_.height, opts_.shortSide, &outW_, &outH_);
   }
 
   static constexpr int kMaxBackoff = 3;

@@ -70,6 +70,24 @@ export interface VideoNative {
   videoOpen(path: string, opts: NativeVideoReaderOptions): Promise<{ handle: VideoHandle; info: NativeVideoInfo }>;
   videoGetBatch(h: VideoHandle, indices: Float64Array): Promise<{ tensor: Handle; warnings: string[] }>;
   videoClose(h: VideoHandle): void;
+  videoStreamOpen(url: string, opts: NativeVideoStreamOptions): Promise<{ handle: VideoHandle; info: NativeVideoStreamInfo }>;
+  videoStreamRead(h: VideoHandle, maxFrames: number): Promise<{ tensor: Handle; timestamps: Float64Array } | null>;
+  videoStreamClose(h: VideoHandle): void;
+  videoWriterOpen(path: string, tmpPath: string, opts: NativeVideoWriterOptions): { handle: VideoHandle; codec: string };
+  videoWriterWrite(h: VideoHandle, frames: Uint8Array, n: number): Promise<number>;
+  videoWriterClose(h: VideoHandle): Promise<number>;
+  videoWriterAbort(h: VideoHandle): void;
+}
+export interface NativeVideoStreamOptions {
+  format?: string; inputOptions?: Record<string, string>; threads?: number; timeout?: number;
+  width?: number; height?: number; shortSide?: number; autorotate?: boolean; frameColorspace?: boolean; realtime?: boolean;
+}
+export interface NativeVideoStreamInfo {
+  width: number; height: number; rotation: number; codec: string; avgFps: number; rFps: number;
+  format: string; containerFrames: number; formatDuration: number;
+}
+export interface NativeVideoWriterOptions {
+  fps: number; width: number; height: number; codec?: string; crf?: number; preset?: string; bitRate?: number;
 }
 // --- end video ---
 

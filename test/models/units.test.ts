@@ -235,3 +235,31 @@ describe('training', () => {
     assert.ok(g.abs().sum().item() > 0, 'the learned offsets get gradients through the linear sampler');
   });
 });
+
+describe('ResNetTSM non-local', () => {
+  test("MMAction2's TSM-NL layout; zero-initialised non-local blocks leave the features unchanged", () => {
+    const cfg = {
+      type: 'ResNetTSM', depth: 50, norm_eval: false, shift_div: 8,
+      non_local: [[0, 0, 0], [1, 0, 1, 0], [1, 0, 1, 0, 1, 0], [0, 0, 0]],
+      non_local_cfg: { sub_sample: true, use_scale: false, norm_cfg: { type: 'BN3d', requires_grad: true }, mode: 'dot_product' },
+    };
+    torch.manualSeed(13);
+    const nl = buildBackbone(cfg);
+    nl.initWeights();
+    torch.manualSeed(13);
+    const plain = buildBackbone({ type: 'ResNetTSM', depth: 50, norm_eval: false, shift_div: 8 });
+    plain.initWeights();
+    const keys = [...nl.stateDict().keys()];
+    for (const k of ['layer2.0.block.conv1.conv.net.weight', 'layer2.0.non_local_block.g.0.conv.weight', 'layer2.0.non_local_block.conv_out.bn.weight',
+      'layer3.4.non_local_block.phi.0.conv.weight', 'layer2.1.conv1.conv.net.weight']) assert.ok(keys.includes(k), k);
+    assert.equal(keys.filter((k) => k.endsWith('non_local_block.conv_out.conv.weight')).length, 5);
+    nl.eval();
+    plain.eval();
+    torch.manualSeed(14);
+    const x = torch.randn([8, 3, 32, 32]);
+    const a = torch.noGrad(() => nl.call(x)) as torch.Tensor;
+    const b = torch.noGrad(() => plain.call(x)) as torch.Tensor;
+    assert.ok(a.allclose(b, 1e-5, 1e-6));
+    assert.throws(() => buildBackbone({ ...cfg, depth: 18 }).initWeights(), /non-local blocks need Bottleneck/);
+  });
+});

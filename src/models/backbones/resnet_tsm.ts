@@ -6,7 +6,8 @@
  */
 import * as torch from '../../torch/index.ts';
 import { TemporalShift } from '../common/temporal_shift.ts';
-import { ResNet, type ResNetOptions } from './resnet.ts';
+import { NonLocal3d, type NonLocal3dOptions } from './non_local.ts';
+import { Bottleneck, ResNet, type ResNetOptions } from './resnet.ts';
 
 const nn = torch.nn;
 type Tensor = torch.Tensor;
@@ -17,10 +18,10 @@ export interface ResNetTSMOptions extends ResNetOptions {
   num_segments: number;
   /** Default true. */
   is_shift: boolean;
-  /** Per-stage (or per-block) non-local flags. Default [0, 0, 0, 0]. Non-local blocks are not supported yet. */
+  /** Per-stage lists of per-block flags, e.g. [[0, 0, 0], [1, 0, 1, 0], ...]. Default [0, 0, 0, 0]. */
   non_local: (number | number[])[];
-  /** Default {} (no non-local). */
-  non_local_cfg: Record<string, unknown>;
+  /** mmcv NonLocal3d options; non-local blocks are inserted only when this is not empty. Default {}. */
+  non_local_cfg: NonLocal3dOptions;
   /** Default 8. */
   shift_div: number;
   /** 'blockres' (default) or 'block'. */
@@ -53,6 +54,27 @@ export class TemporalPool extends nn.Module {
   }
 }
 
+/** A residual block followed by a NonLocal3d over the clip's frames (keys `block.*`, `non_local_block.*`). */
+export class NL3DWrapper extends nn.Module {
+  constructor(block: Module, readonly numSegments: number, nonLocalCfg: NonLocal3dOptions = {}) {
+    super();
+    if (!(block instanceof Bottleneck)) throw new TypeError('NL3DWrapper: non-local blocks need Bottleneck blocks (block.conv3), as in MMAction2');
+    this.registerModule('block', block);
+    this.registerModule('non_local_block', new NonLocal3d(block.conv3.outChannels, structuredClone(nonLocalCfg)));
+  }
+
+  forward(x: Tensor): Tensor {
+    return torch.tidy(() => {
+      let y = this.getModule('block')!.call(x);
+      const [n, c, h, w] = y.shape;
+      const t = this.numSegments;
+      y = y.view(Math.floor(n / t), t, c, h, w).transpose(1, 2).contiguous(); // [N, C, T, H, W]
+      y = this.getModule('non_local_block')!.call(y);
+      return y.transpose(1, 2).contiguous().view(n, c, h, w);
+    });
+  }
+}
+
 export class ResNetTSM extends ResNet {
   readonly tsm: Pick<ResNetTSMOptions, keyof typeof RESNET_TSM_EXTRA_DEFAULTS>;
 
@@ -62,9 +84,6 @@ export class ResNetTSM extends ResNet {
     super(rest);
     this.tsm = { num_segments, is_shift, non_local, non_local_cfg, shift_div, shift_place, temporal_pool };
     if (shift_place !== 'blockres' && shift_place !== 'block') throw new TypeError(`shift_place must be 'blockres' or 'block', got '${shift_place as string}'`);
-    if (Object.keys(non_local_cfg).length !== 0) {
-      throw new Error('ResNetTSM: non_local_cfg is set, but non-local blocks (mmcv NonLocal3d) are not implemented in mmaction-ts yet');
-    }
   }
 
   get numSegments(): number { return this.tsm.num_segments; }
@@ -77,7 +96,30 @@ export class ResNetTSM extends ResNet {
   override initWeights(): void {
     super.initWeights();
     if (this.tsm.is_shift) this.makeTemporalShift();
+    if (Object.keys(this.tsm.non_local_cfg).length !== 0) this.makeNonLocal();
     if (this.tsm.temporal_pool) this.makeTemporalPool();
+  }
+
+  /** Wraps the blocks flagged in `non_local` (per stage: one flag per block) in NL3DWrapper. */
+  makeNonLocal(): void {
+    const nl = this.tsm.non_local;
+    const stages = nl.length === 1 ? Array(this.numStages).fill(nl[0]) : nl;
+    if (stages.length !== this.numStages) throw new RangeError(`non_local: expected ${this.numStages} stage entries, got ${nl.length}`);
+    for (let i = 0; i < this.numStages; i++) {
+      const flags = stages[i];
+      if (!Array.isArray(flags)) {
+        if (flags) throw new TypeError(`non_local[${i}]: expected a list of per-block flags, got ${JSON.stringify(flags)}`);
+        continue;
+      }
+      if (flags.reduce((a, b) => a + b, 0) === 0) continue;
+      const layer = this.stage(i + 1);
+      flags.forEach((f, idx) => {
+        if (!f) return;
+        const block = layer.getModule(String(idx));
+        if (!block) throw new RangeError(`non_local[${i}] flags block ${idx}, but layer${i + 1} has ${layer.length} blocks`);
+        layer.registerModule(String(idx), new NL3DWrapper(block, this.tsm.num_segments, this.tsm.non_local_cfg));
+      });
+    }
   }
 
   private stage(i: number): torch.nn.Sequential {
