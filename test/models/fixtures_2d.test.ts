@@ -75,3 +75,12 @@ for (const name of NAMES) {
     });
   });
 }
+
+test('repeated test-mode forwards run in flat native memory', () => {
+  const model = build('tsm_mobilenetv2_w050').eval();
+  const input = npy('tsm_mobilenetv2_w050', 'input.npy');
+  model.forwardTest(input).dispose();
+  const before = torch.memory().liveHandles;
+  for (let i = 0; i < 5; i++) model.forwardTest(input).dispose();
+  assert.equal(torch.memory().liveHandles, before);
+});
