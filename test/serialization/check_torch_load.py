@@ -42,6 +42,7 @@ def main(path, expected_path):
     assert n['list'] == [1, 2.5, 'three', None, True, (4, 5)] and isinstance(n['list'][5], tuple), n['list']
     assert type(n['list'][0]) is int and type(n['list'][1]) is float
     assert n['int_keys'] == {0: 'a', 1: 'b'}
+    assert n['tuple_keys'] == {(1, 2): 'x'}
     assert n['bytes'] == b'\x00\x01\xff'
     assert n['big'] == 2**70 and n['neg'] == -7
     assert type(n['float_int']) is float and n['float_int'] == 2.0

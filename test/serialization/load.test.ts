@@ -117,6 +117,18 @@ test('loadBuffer and mapLocation', () => {
   assert.deepEqual(ck2.tensors.base.shape, [4, 6]);
 });
 
+test('mapLocation to a device: moved there, or a clear error naming the way out', () => {
+  const bytes = readFileSync(join(fixtures, 'mixed.pth'));
+  let ckpt: any;
+  try {
+    ckpt = loadBuffer(bytes, { mapLocation: 'cuda:0', name: 'm.pth' });
+  } catch (e) {
+    assert.match((e as Error).message, /^m\.pth: a storage saved on 'cpu' cannot be restored on 'cuda:0' \(.*\); .*pass \{ mapLocation: 'cpu' \}$/);
+    return;
+  }
+  assert.equal(ckpt.tensors.f32.device, 'cuda:0'); // a CUDA build of libtorch
+});
+
 test('inspectCheckpoint lists structure without reading tensor data', () => {
   for (const [file, format] of [['mixed.pth', 'zip'], ['mixed_legacy.pth', 'legacy']] as const) {
     const info = inspectCheckpoint(join(fixtures, file));

@@ -64,6 +64,7 @@ async function sample(): Promise<{ obj: Record<string, unknown>; tensors: Record
     nested: {
       list: [1, 2.5, 'three', null, true, pyTuple([4, 5])],
       int_keys: new Map<number, string>([[0, 'a'], [1, 'b']]),
+      tuple_keys: new Map<unknown, string>([[[1, 2], 'x']]),
       bytes: new Uint8Array([0, 1, 255]),
       big: 2n ** 70n,
       neg: -7,

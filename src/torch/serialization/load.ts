@@ -34,8 +34,9 @@ class EngineBuilder implements TensorBuilder {
         moved = base.to(target);
       } catch (e) {
         base.dispose();
-        throw new PickleError(`a storage saved on '${ref.location}' cannot be restored on '${target}' (${(e as Error).message}); ` +
-          "pass { mapLocation: 'cpu' }");
+        const why = String((e as Error).message).split('\n')[0].slice(0, 200);
+        throw new PickleError(`a storage saved on '${ref.location}' cannot be restored on '${target}' (${why}); ` +
+          "on a machine without that device, pass { mapLocation: 'cpu' }");
       }
       base.dispose();
       base = moved;

@@ -741,7 +741,8 @@ class Pickler {
       const batch = entries.slice(i, i + 1000);
       if (batch.length !== 1) this.w.u8(OP.MARK);
       for (const [k, v] of batch) {
-        this.save(k, `${path}<key>`);
+        // a Python dict key must be hashable: arrays go as tuples
+        this.save(Array.isArray(k) ? new PyTuple(k) : k, `${path}<key>`);
         this.save(v, path ? `${path}.${String(k)}` : String(k));
       }
       this.w.u8(batch.length === 1 ? OP.SETITEM : OP.SETITEMS);
