@@ -9,6 +9,7 @@ import * as torch from '../../torch/index.ts';
 import { defineEntry } from '../../config/registry.ts';
 import { ConvModule, type ActCfg, type NormCfg } from '../common/conv_module.ts';
 import { constantInit, kaimingInit, normalInit } from '../common/weight_init.ts';
+import type { Backbone } from '../recognizers/base.ts';
 
 const { nn } = torch;
 type Tensor = torch.Tensor;
@@ -98,7 +99,7 @@ export class C3D extends nn.Module {
 }
 
 /** Registry entry (type 'C3D'). */
-export const C3D_ENTRY = defineEntry<C3DOptions, Module>({
+export const C3D_ENTRY = defineEntry<C3DOptions, Backbone>({
   type: 'C3D',
   doc: 'C3D (mmaction/models/backbones/c3d.py)',
   defaults: C3D_DEFAULTS as unknown as Partial<C3DOptions>,

@@ -8,6 +8,7 @@ import * as torch from '../../torch/index.ts';
 import { ResNet3d, type ResNet3dOptions } from './resnet3d.ts';
 import { defineEntry } from '../../config/registry.ts';
 import { RESNET3D_DEFAULTS, RESNET3D_KINDS } from './resnet3d.ts';
+import type { Backbone } from '../recognizers/base.ts';
 
 type Tensor = torch.Tensor;
 
@@ -29,7 +30,7 @@ export class ResNet2Plus1d extends ResNet3d {
 
 
 /** Registry entry (type 'ResNet2Plus1d'). */
-export const RESNET2PLUS1D_ENTRY = defineEntry<ResNet3dOptions, torch.nn.Module>({
+export const RESNET2PLUS1D_ENTRY = defineEntry<ResNet3dOptions, Backbone>({
   type: 'ResNet2Plus1d',
   doc: 'R(2+1)D: ResNet3d on Conv2plus1d (mmaction/models/backbones/resnet2plus1d.py)',
   defaults: RESNET3D_DEFAULTS as unknown as Partial<ResNet3dOptions>,

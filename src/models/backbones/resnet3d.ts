@@ -14,6 +14,7 @@ import { constantInit, kaimingInit } from '../common/weight_init.ts';
 import { convModule3d, type Conv3dCfg } from './conv2plus1d.ts';
 import { NonLocal3d, type NonLocal3dOptions } from './non_local.ts';
 import { defineEntry } from '../../config/registry.ts';
+import type { Backbone } from '../recognizers/base.ts';
 
 const { nn } = torch;
 type Tensor = torch.Tensor;
@@ -247,6 +248,8 @@ export class ResNet3d extends nn.Module {
     this.stageBlocks = o.stage_blocks ?? blocks.slice(0, o.num_stages);
     this.stageInflations = ntuple(o.inflate, o.num_stages);
     this.nonLocalStages = ntuple(o.non_local, o.num_stages);
+    for (const [k, v] of [['inflate', this.stageInflations], ['non_local', this.nonLocalStages]] as const)
+      if (v.length < this.stageBlocks.length) throw new RangeError(`${this.constructor.name}: ${k} needs ${this.stageBlocks.length} entries (one per stage), got ${v.length}: ${JSON.stringify(v)}`);
 
     const k = o.conv1_kernel;
     this.conv1 = this.registerModule('conv1', convModule3d(o.in_channels, o.base_channels, k, {
@@ -413,7 +416,7 @@ function inflateBN(bn: Module, sd: Map<string, Tensor>, name: string, used: Set<
 
 
 /** Registry entry (type 'ResNet3d'). */
-export const RESNET3D_ENTRY = defineEntry<ResNet3dOptions, Module>({
+export const RESNET3D_ENTRY = defineEntry<ResNet3dOptions, Backbone>({
   type: 'ResNet3d',
   doc: 'I3D-style inflated 3D ResNet (mmaction/models/backbones/resnet3d.py)',
   defaults: RESNET3D_DEFAULTS as unknown as Partial<ResNet3dOptions>,

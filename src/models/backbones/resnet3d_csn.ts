@@ -12,6 +12,7 @@ import { convModule3d } from './conv2plus1d.ts';
 import { Bottleneck3d, ResNet3d, type BlockArgs, type BlockClass, type ResNet3dOptions } from './resnet3d.ts';
 import { defineEntry } from '../../config/registry.ts';
 import { RESNET3D_DEFAULTS, RESNET3D_KINDS } from './resnet3d.ts';
+import type { Backbone } from '../recognizers/base.ts';
 
 const { nn } = torch;
 type Module = torch.nn.Module;
@@ -69,7 +70,7 @@ export class ResNet3dCSN extends ResNet3d {
 
 
 /** Registry entry (type 'ResNet3dCSN'). */
-export const RESNET3D_CSN_ENTRY = defineEntry<ResNet3dCSNOptions, Module>({
+export const RESNET3D_CSN_ENTRY = defineEntry<ResNet3dCSNOptions, Backbone>({
   type: 'ResNet3dCSN',
   doc: 'Channel-separated ResNet3d, ip/ir bottlenecks (mmaction/models/backbones/resnet3d_csn.py)',
   defaults: { ...RESNET3D_DEFAULTS, ...RESNET3D_CSN_DEFAULTS } as unknown as Partial<ResNet3dCSNOptions>,

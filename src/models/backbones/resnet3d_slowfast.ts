@@ -32,6 +32,7 @@ import { kaimingInit } from '../common/weight_init.ts';
 import { convModule3d } from './conv2plus1d.ts';
 import { ResNet3d, inflateResNet3dWeights, type ResNet3dOptions } from './resnet3d.ts';
 import { defineEntry } from '../../config/registry.ts';
+import type { Backbone } from '../recognizers/base.ts';
 
 const { nn } = torch;
 type Tensor = torch.Tensor;
@@ -184,7 +185,7 @@ export class ResNet3dSlowFast extends torch.nn.Module {
 
 
 /** Registry entry (type 'ResNet3dSlowFast'). */
-export const RESNET3D_SLOWFAST_ENTRY = defineEntry<ResNet3dSlowFastOptions, torch.nn.Module>({
+export const RESNET3D_SLOWFAST_ENTRY = defineEntry<ResNet3dSlowFastOptions, Backbone>({
   type: 'ResNet3dSlowFast',
   doc: 'SlowFast two-pathway network (mmaction/models/backbones/resnet3d_slowfast.py)',
   defaults: RESNET3D_SLOWFAST_DEFAULTS as unknown as Partial<ResNet3dSlowFastOptions>,

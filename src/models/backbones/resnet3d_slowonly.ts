@@ -8,6 +8,7 @@ import { defineEntry } from '../../config/registry.ts';
 import type * as torch from '../../torch/index.ts';
 import { RESNET3D_DEFAULTS, RESNET3D_KINDS, type ResNet3dOptions } from './resnet3d.ts';
 import { RESNET3D_PATHWAY_DEFAULTS, ResNet3dPathway, type ResNet3dPathwayOptions } from './resnet3d_slowfast.ts';
+import type { Backbone } from '../recognizers/base.ts';
 
 type Module = torch.nn.Module;
 
@@ -27,7 +28,7 @@ export class ResNet3dSlowOnly extends ResNet3dPathway {
 
 
 /** Registry entry (type 'ResNet3dSlowOnly'). */
-export const RESNET3D_SLOWONLY_ENTRY = defineEntry<ResNet3dSlowOnlyOptions, Module>({
+export const RESNET3D_SLOWONLY_ENTRY = defineEntry<ResNet3dSlowOnlyOptions, Backbone>({
   type: 'ResNet3dSlowOnly',
   doc: 'SlowOnly: the slow pathway of SlowFast alone (mmaction/models/backbones/resnet3d_slowonly.py)',
   defaults: { ...RESNET3D_DEFAULTS, ...RESNET3D_PATHWAY_DEFAULTS, ...RESNET3D_SLOWONLY_DEFAULTS } as unknown as Partial<ResNet3dSlowOnlyOptions>,

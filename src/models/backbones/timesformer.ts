@@ -19,6 +19,7 @@
 import * as torch from '../../torch/index.ts';
 import type { Tensor } from '../../torch/index.ts';
 import { defineEntry } from '../../config/registry.ts';
+import type { Backbone } from '../recognizers/base.ts';
 
 const { nn, F } = torch;
 type Module = torch.nn.Module;
@@ -404,7 +405,7 @@ export class TimeSformer extends nn.Module {
 
 
 /** Registry entry (type 'TimeSformer'). */
-export const TIMESFORMER_ENTRY = defineEntry<TimeSformerOptions, Module>({
+export const TIMESFORMER_ENTRY = defineEntry<TimeSformerOptions, Backbone>({
   type: 'TimeSformer',
   doc: 'TimeSformer (mmaction/models/backbones/timesformer.py)',
   defaults: TIMESFORMER_DEFAULTS as unknown as Partial<TimeSformerOptions>,

@@ -12,6 +12,7 @@ import * as torch from '../../torch/index.ts';
 import { ConvModule, buildActivationLayer, type ActCfg, type NormCfg } from '../common/conv_module.ts';
 import { constantInit, kaimingInit } from '../common/weight_init.ts';
 import { defineEntry } from '../../config/registry.ts';
+import type { Backbone } from '../recognizers/base.ts';
 
 const { nn } = torch;
 type Tensor = torch.Tensor;
@@ -220,7 +221,7 @@ export class X3D extends nn.Module {
 
 
 /** Registry entry (type 'X3D'). */
-export const X3D_ENTRY = defineEntry<X3DOptions, Module>({
+export const X3D_ENTRY = defineEntry<X3DOptions, Backbone>({
   type: 'X3D',
   doc: 'X3D (mmaction/models/backbones/x3d.py)',
   defaults: X3D_DEFAULTS as unknown as Partial<X3DOptions>,

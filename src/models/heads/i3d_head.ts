@@ -6,6 +6,7 @@ import * as torch from '../../torch/index.ts';
 import { normalInit } from '../common/weight_init.ts';
 import { BaseHead, BASE_HEAD_DEFAULTS, type BaseHeadOptions } from './base.ts';
 import { defineEntry } from '../../config/registry.ts';
+import type { Head } from '../recognizers/base.ts';
 
 const nn = torch.nn;
 type Tensor = torch.Tensor;
@@ -60,7 +61,7 @@ export class I3DHead extends BaseHead {
 
 
 /** Registry entry (type 'I3DHead'). */
-export const I3D_HEAD_ENTRY = defineEntry<I3DHeadOptions, torch.nn.Module>({
+export const I3D_HEAD_ENTRY = defineEntry<I3DHeadOptions, Head>({
   type: 'I3DHead',
   defaults: I3D_HEAD_DEFAULTS as unknown as Partial<I3DHeadOptions>,
   required: ['num_classes', 'in_channels'],

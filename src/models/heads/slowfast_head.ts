@@ -6,6 +6,7 @@ import * as torch from '../../torch/index.ts';
 import { normalInit } from '../common/weight_init.ts';
 import { BaseHead, BASE_HEAD_DEFAULTS, type BaseHeadOptions } from './base.ts';
 import { defineEntry } from '../../config/registry.ts';
+import type { Head } from '../recognizers/base.ts';
 
 const nn = torch.nn;
 type Tensor = torch.Tensor;
@@ -63,7 +64,7 @@ export class SlowFastHead extends BaseHead {
 
 
 /** Registry entry (type 'SlowFastHead'). */
-export const SLOWFAST_HEAD_ENTRY = defineEntry<SlowFastHeadOptions, torch.nn.Module>({
+export const SLOWFAST_HEAD_ENTRY = defineEntry<SlowFastHeadOptions, Head>({
   type: 'SlowFastHead',
   defaults: SLOWFAST_HEAD_DEFAULTS as unknown as Partial<SlowFastHeadOptions>,
   required: ['num_classes', 'in_channels'],

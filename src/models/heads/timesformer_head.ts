@@ -6,6 +6,7 @@ import * as torch from '../../torch/index.ts';
 import { truncNormalInit } from '../common/weight_init.ts';
 import { BaseHead, BASE_HEAD_DEFAULTS, type BaseHeadOptions } from './base.ts';
 import { defineEntry } from '../../config/registry.ts';
+import type { Head } from '../recognizers/base.ts';
 
 type Tensor = torch.Tensor;
 
@@ -39,7 +40,7 @@ export class TimeSformerHead extends BaseHead {
 
 
 /** Registry entry (type 'TimeSformerHead'). */
-export const TIMESFORMER_HEAD_ENTRY = defineEntry<TimeSformerHeadOptions, torch.nn.Module>({
+export const TIMESFORMER_HEAD_ENTRY = defineEntry<TimeSformerHeadOptions, Head>({
   type: 'TimeSformerHead',
   defaults: TIMESFORMER_HEAD_DEFAULTS as unknown as Partial<TimeSformerHeadOptions>,
   required: ['num_classes', 'in_channels'],

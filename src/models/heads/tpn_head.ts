@@ -11,6 +11,7 @@
 import * as torch from '../../torch/index.ts';
 import { defineEntry } from '../../config/registry.ts';
 import { TSNHead, TSN_HEAD_DEFAULTS, type TSNHeadOptions } from './tsn_head.ts';
+import type { Head } from '../recognizers/base.ts';
 
 const { nn } = torch;
 type Tensor = torch.Tensor;
@@ -82,7 +83,7 @@ export class TPNHead extends TSNHead {
 }
 
 /** Registry entry (type 'TPNHead'). */
-export const TPN_HEAD_ENTRY = defineEntry<TPNHeadOptions, torch.nn.Module>({
+export const TPN_HEAD_ENTRY = defineEntry<TPNHeadOptions, Head>({
   type: 'TPNHead',
   doc: 'TPN head: TSNHead with 3D pooling and fcn_test (mmaction/models/heads/tpn_head.py)',
   defaults: TPN_HEAD_DEFAULTS as unknown as Partial<TPNHeadOptions>,

@@ -6,6 +6,7 @@ import * as torch from '../../torch/index.ts';
 import { normalInit } from '../common/weight_init.ts';
 import { BaseHead, BASE_HEAD_DEFAULTS, type BaseHeadOptions } from './base.ts';
 import { defineEntry } from '../../config/registry.ts';
+import type { Head } from '../recognizers/base.ts';
 
 const nn = torch.nn;
 type Tensor = torch.Tensor;
@@ -66,7 +67,7 @@ export class X3DHead extends BaseHead {
 
 
 /** Registry entry (type 'X3DHead'). */
-export const X3D_HEAD_ENTRY = defineEntry<X3DHeadOptions, torch.nn.Module>({
+export const X3D_HEAD_ENTRY = defineEntry<X3DHeadOptions, Head>({
   type: 'X3DHead',
   defaults: X3D_HEAD_DEFAULTS as unknown as Partial<X3DHeadOptions>,
   required: ['num_classes', 'in_channels'],

@@ -21,6 +21,7 @@ import { constantInit, normalInit, xavierInit } from '../common/weight_init.ts';
 import type { LossDict } from '../heads/base.ts';
 import type { BaseWeightedLoss } from '../losses/base.ts';
 import { buildLossFromCfg, type LossCfg } from '../losses/index.ts';
+import type { Neck } from '../recognizers/base.ts';
 
 const { nn } = torch;
 type Tensor = torch.Tensor;
@@ -289,7 +290,7 @@ export class TPN extends nn.Module {
 }
 
 /** Registry entry (type 'TPN'). */
-export const TPN_ENTRY = defineEntry<TPNOptions, Module>({
+export const TPN_ENTRY = defineEntry<TPNOptions, Neck>({
   type: 'TPN',
   doc: 'Temporal Pyramid Network neck (mmaction/models/necks/tpn.py)',
   defaults: TPN_DEFAULTS as unknown as Partial<TPNOptions>,
