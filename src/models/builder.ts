@@ -9,6 +9,7 @@ import { Registry, defineEntry, type BuildContext } from '../config/registry.ts'
 import { MobileNetV2, MOBILENET_V2_DEFAULTS, type MobileNetV2Options } from './backbones/mobilenet_v2.ts';
 import { MobileNetV2TSM, MOBILENET_V2_TSM_EXTRA_DEFAULTS, type MobileNetV2TSMOptions } from './backbones/mobilenet_v2_tsm.ts';
 import { ResNet, RESNET_DEFAULTS, type ResNetOptions } from './backbones/resnet.ts';
+import { ResNetAudio, RESNET_AUDIO_DEFAULTS, type ResNetAudioOptions } from './backbones/resnet_audio.ts';
 import { ResNetTIN, RESNET_TIN_EXTRA_DEFAULTS, type ResNetTINOptions } from './backbones/resnet_tin.ts';
 import { ResNetTSM, RESNET_TSM_EXTRA_DEFAULTS, type ResNetTSMOptions } from './backbones/resnet_tsm.ts';
 import { TANet, type TANetOptions } from './backbones/tanet.ts';
@@ -26,6 +27,7 @@ import { TIMESFORMER_HEAD_ENTRY } from './heads/timesformer_head.ts';
 import { TPN_HEAD_ENTRY } from './heads/tpn_head.ts';
 import { X3D_HEAD_ENTRY } from './heads/x3d_head.ts';
 import { TPN_ENTRY } from './necks/tpn.ts';
+import { AudioTSNHead, AUDIO_TSN_HEAD_DEFAULTS, type AudioTSNHeadOptions } from './heads/audio_tsn_head.ts';
 import type { BaseHead } from './heads/base.ts';
 import { TRNHead, TRN_HEAD_DEFAULTS, type TRNHeadOptions } from './heads/trn_head.ts';
 import { TSMHead, TSM_HEAD_DEFAULTS, type TSMHeadOptions } from './heads/tsm_head.ts';
@@ -33,6 +35,7 @@ import { TSNHead, TSN_HEAD_DEFAULTS, type TSNHeadOptions } from './heads/tsn_hea
 import { LOSSES, type LossCfg } from './losses/index.ts';
 import type { BaseWeightedLoss } from './losses/base.ts';
 import type { Backbone, BaseRecognizer, Head, Neck, RecognizerTestCfg, RecognizerTrainCfg } from './recognizers/base.ts';
+import { AudioRecognizer } from './recognizers/audio_recognizer.ts';
 import { Recognizer2D } from './recognizers/recognizer2d.ts';
 import { Recognizer3D } from './recognizers/recognizer3d.ts';
 
@@ -86,6 +89,12 @@ export const BACKBONES = new Registry<Backbone>('backbone', [
   }),
   // 3D family (entries live next to their models)
   RESNET3D_ENTRY, RESNET3D_SLOWONLY_ENTRY, RESNET3D_SLOWFAST_ENTRY, RESNET2PLUS1D_ENTRY, RESNET3D_CSN_ENTRY, X3D_ENTRY, C3D_ENTRY, TIMESFORMER_ENTRY,
+  defineEntry<ResNetAudioOptions, Backbone>({
+    type: 'ResNetAudio', defaults: dflt<ResNetAudioOptions>(RESNET_AUDIO_DEFAULTS), required: ['depth', 'pretrained'],
+    kinds: { depth: 'integer', pretrained: ['string', 'null'], factorize: ['integer', 'array'] },
+    doc: 'ResNet over spectrograms with factorised ConvAudio (mmaction/models/backbones/resnet_audio.py)',
+    build: (o) => new ResNetAudio(o),
+  }),
 ]);
 
 // ------------------------------------------------------------------------------------ necks
@@ -118,6 +127,11 @@ export const HEADS = new Registry<Head>('head', [
   }),
   // 3D family
   I3D_HEAD_ENTRY, SLOWFAST_HEAD_ENTRY, X3D_HEAD_ENTRY, TIMESFORMER_HEAD_ENTRY, TPN_HEAD_ENTRY,
+  defineEntry<AudioTSNHeadOptions, Head>({
+    type: 'AudioTSNHead', defaults: dflt<AudioTSNHeadOptions>(AUDIO_TSN_HEAD_DEFAULTS), required: ['num_classes', 'in_channels'], kinds: headKinds,
+    doc: 'Audio classification head (mmaction/models/heads/audio_tsn_head.py)',
+    build: (o, ctx) => { checkLoss(o, ctx); return new AudioTSNHead(o) as BaseHead as Head; },
+  }),
 ]);
 
 // ------------------------------------------------------------------------------------ recognizers
@@ -155,6 +169,12 @@ export const RECOGNIZERS = new Registry<BaseRecognizer>('recognizer', [
     kinds: { backbone: 'object', cls_head: ['object', 'null'], neck: ['object', 'null'], train_cfg: ['object', 'null'], test_cfg: ['object', 'null'] },
     doc: 'Clip-level 3D recognizer (mmaction/models/recognizers/recognizer3d.py)',
     build: (o, ctx) => new Recognizer3D(recognizerParts(o, ctx.path)),
+  }),
+  defineEntry<RecognizerOptions, BaseRecognizer>({
+    type: 'AudioRecognizer', defaults: RECOGNIZER_DEFAULTS, required: ['backbone'],
+    kinds: { backbone: 'object', cls_head: ['object', 'null'], neck: ['object', 'null'], train_cfg: ['object', 'null'], test_cfg: ['object', 'null'] },
+    doc: 'Audio recognizer over spectrogram clips (mmaction/models/recognizers/audio_recognizer.py)',
+    build: (o, ctx) => new AudioRecognizer(recognizerParts(o, ctx.path)),
   }),
 ]);
 

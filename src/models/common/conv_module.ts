@@ -5,15 +5,18 @@
  * giving `conv1.conv.weight`, `conv1.bn.running_mean`, `conv1.bn.num_batches_tracked`.
  */
 import * as torch from '../../torch/index.ts';
+import { ConvAudio } from './conv_audio.ts';
 import { constantInit, kaimingInit } from './weight_init.ts';
 
 const nn = torch.nn;
 type Tensor = torch.Tensor;
 type Module = torch.nn.Module;
 
-/** `conv_cfg`: mmcv's CONV_LAYERS types (`Conv` is Conv2d; null means Conv2d). */
+/** `conv_cfg`: mmcv's CONV_LAYERS types (`Conv` is Conv2d; null means Conv2d) and MMAction2's ConvAudio. */
 export interface ConvCfg {
-  type: 'Conv' | 'Conv1d' | 'Conv2d' | 'Conv3d';
+  type: 'Conv' | 'Conv1d' | 'Conv2d' | 'Conv3d' | 'ConvAudio';
+  /** ConvAudio only: 'concat' (default) or 'sum'. */
+  op?: 'concat' | 'sum';
 }
 
 /** `norm_cfg`: mmcv's NORM_LAYERS types; `requires_grad` (default true) freezes the affine parameters. */
@@ -46,9 +49,12 @@ function badKeys(cfg: object, allowed: Set<string>, what: string): void {
 
 /** build_conv_layer(conv_cfg, in, out, kernel, ...): Conv1d/2d/3d. */
 export function buildConvLayer(cfg: ConvCfg | null | undefined, inChannels: number, outChannels: number, kernelSize: number | number[],
-  o: torch.nn.ConvOptions = {}): torch.nn.Conv1d | torch.nn.Conv2d | torch.nn.Conv3d {
+  o: torch.nn.ConvOptions = {}): torch.nn.Conv1d | torch.nn.Conv2d | torch.nn.Conv3d | ConvAudio {
   const type = cfg?.type ?? 'Conv2d';
+  if (cfg && type !== 'ConvAudio' && cfg.op !== undefined) throw new TypeError(`conv_cfg: 'op' is only valid for ConvAudio`);
   switch (type) {
+    // ConvAudio takes its own paddings, like MMAction2's (the ones given here are ignored).
+    case 'ConvAudio': return new ConvAudio(inChannels, outChannels, kernelSize, cfg?.op ?? 'concat', { stride: o.stride, bias: o.bias ?? false });
     case 'Conv': case 'Conv2d': return new nn.Conv2d(inChannels, outChannels, kernelSize, o);
     case 'Conv1d': return new nn.Conv1d(inChannels, outChannels, kernelSize, o);
     case 'Conv3d': return new nn.Conv3d(inChannels, outChannels, kernelSize, o);
@@ -199,7 +205,8 @@ export class ConvModule extends nn.Module {
 
   initWeights(): void {
     const leaky = this.actCfg?.type === 'LeakyReLU';
-    kaimingInit(this.conv, { a: leaky ? (this.actCfg?.negative_slope ?? 0.01) : 0, nonlinearity: leaky ? 'leaky_relu' : 'relu' });
+    // mmcv: convs with their own init_weights (ConvAudio) are left to it.
+    if (!('initWeights' in this.conv)) kaimingInit(this.conv, { a: leaky ? (this.actCfg?.negative_slope ?? 0.01) : 0, nonlinearity: leaky ? 'leaky_relu' : 'relu' });
     const norm = this.norm;
     if (norm) constantInit(norm, 1, 0);
   }

@@ -3,4 +3,5 @@ export * from './conv_module.ts';
 export * from './weight_init.ts';
 export { TemporalShift, temporalShift } from './temporal_shift.ts';
 export { TAM } from './tam.ts';
+export { ConvAudio } from './conv_audio.ts';
 export type { TAMOptions } from './tam.ts';
