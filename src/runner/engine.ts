@@ -1,0 +1,57 @@
+/**
+ * single_gpu_test (mmaction/apis/test.py): the model's test-mode output of every batch, in
+ * loader order, as rows of class scores. The model is put in eval mode; gradients are off.
+ */
+import * as torch from '../torch/index.ts';
+import type { Tensor } from '../torch/tensor.ts';
+import type { LoaderLike } from './types.ts';
+
+/** A model that can be tested: MMAction2's `model(return_loss=False, **data)`. */
+export interface TestableModel {
+  eval(): unknown;
+  forwardTest(imgs: Tensor, data?: Record<string, unknown>): Tensor;
+}
+
+export interface TestOptions {
+  /** Called after every batch with (done, total) samples, e.g. for a progress bar. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Frees every tensor of a collated batch. */
+export function disposeBatch(batch: unknown): void {
+  if (!batch || typeof batch !== 'object') return;
+  for (const v of Object.values(batch as Record<string, unknown>)) {
+    if (v instanceof torch.Tensor && !v.isDisposed) v.dispose();
+  }
+}
+
+export async function* iterateLoader(loader: LoaderLike): AsyncGenerator<any> {
+  if (loader[Symbol.asyncIterator]) {
+    for await (const b of loader as AsyncIterable<any>) yield b;
+  } else if (loader[Symbol.iterator]) {
+    for (const b of loader as Iterable<any>) yield b;
+  } else throw new TypeError('data loader is neither iterable nor async iterable');
+}
+
+export async function singleGpuTest(model: TestableModel, loader: LoaderLike, o: TestOptions = {}): Promise<number[][]> {
+  model.eval();
+  const results: number[][] = [];
+  const total = loader.dataset?.length ?? loader.length;
+  for await (const batch of iterateLoader(loader)) {
+    try {
+      const rows = torch.noGrad(() => torch.tidy(() => {
+        const out = model.forwardTest(batch.imgs, batch);
+        const k = out.shape[out.shape.length - 1];
+        const flat = Array.from(out.to({ dtype: 'float64', device: 'cpu' }).contiguous().toTypedArray() as Float64Array);
+        const r: number[][] = [];
+        for (let i = 0; i < flat.length; i += k) r.push(flat.slice(i, i + k));
+        return r;
+      }));
+      results.push(...rows);
+    } finally {
+      disposeBatch(batch);
+    }
+    o.onProgress?.(results.length, total);
+  }
+  return results;
+}
