@@ -35,7 +35,7 @@ export interface ModelConfig extends ModuleConfig {
 }
 
 export interface DatasetConfig extends ModuleConfig {
-  ann_file?: string;
+  ann_file?: string | null;
   data_prefix?: string | null;
   pipeline?: readonly ModuleConfig[];
   test_mode?: boolean;

@@ -1,0 +1,32 @@
+// Translated from MMAction2 0.24.1 configs/recognition/i3d/i3d_r50_video_inference_32x2x1_100e_kinetics400_rgb.py by scripts/fixtures/translate_configs.ts.
+import { defineConfig } from '../../../src/config/types.ts';
+
+// dataset settings
+const dataset_type = 'VideoDataset';
+const img_norm_cfg = { mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375], to_bgr: false };
+const test_pipeline = [
+  { type: 'DecordInit', num_threads: 1 },
+  { type: 'SampleFrames', clip_len: 32, frame_interval: 2, num_clips: 1, test_mode: true },
+  { type: 'DecordDecode' },
+  { type: 'Resize', scale: [-1, 256] },
+  { type: 'ThreeCrop', crop_size: 256 },
+  { type: 'Normalize', ...img_norm_cfg },
+  { type: 'FormatShape', input_format: 'NCTHW' },
+  { type: 'Collect', keys: ['imgs'], meta_keys: [] },
+  { type: 'ToTensor', keys: ['imgs'] },
+];
+const data = {
+  videos_per_gpu: 1,
+  workers_per_gpu: 2,
+  test: { type: dataset_type, ann_file: null, data_prefix: null, pipeline: test_pipeline },
+};
+
+export default defineConfig({
+  _base_: [
+    '../../_base_/models/i3d_r50.ts',
+  ],
+  dataset_type,
+  img_norm_cfg,
+  test_pipeline,
+  data,
+});

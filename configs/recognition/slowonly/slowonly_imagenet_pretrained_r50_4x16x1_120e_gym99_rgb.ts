@@ -1,0 +1,91 @@
+// Translated from MMAction2 0.24.1 configs/recognition/slowonly/slowonly_imagenet_pretrained_r50_4x16x1_120e_gym99_rgb.py by scripts/fixtures/translate_configs.ts.
+import { defineConfig } from '../../../src/config/types.ts';
+
+// dataset settings
+const dataset_type = 'RawframeDataset';
+const data_root = 'data/gym/rawframes';
+const data_root_val = 'data/gym/rawframes';
+const ann_file_train = 'data/gym/annotations/gym99_train_list_rawframes.txt';
+const ann_file_val = 'data/gym/annotations/gym99_val_list_rawframes.txt';
+const ann_file_test = 'data/gym/annotations/gym99_val_list_rawframes.txt';
+const img_norm_cfg = { mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375], to_bgr: false };
+const train_pipeline = [
+  { type: 'SampleFrames', clip_len: 4, frame_interval: 16, num_clips: 1 },
+  { type: 'RawFrameDecode' },
+  { type: 'Resize', scale: [-1, 256] },
+  { type: 'RandomResizedCrop' },
+  { type: 'Resize', scale: [224, 224], keep_ratio: false },
+  { type: 'Flip', flip_ratio: 0.5 },
+  { type: 'Normalize', ...img_norm_cfg },
+  { type: 'FormatShape', input_format: 'NCTHW' },
+  { type: 'Collect', keys: ['imgs', 'label'], meta_keys: [] },
+  { type: 'ToTensor', keys: ['imgs', 'label'] },
+];
+const val_pipeline = [
+  { type: 'SampleFrames', clip_len: 4, frame_interval: 16, num_clips: 1, test_mode: true },
+  { type: 'RawFrameDecode' },
+  { type: 'Resize', scale: [-1, 256] },
+  { type: 'CenterCrop', crop_size: 224 },
+  { type: 'Normalize', ...img_norm_cfg },
+  { type: 'FormatShape', input_format: 'NCTHW' },
+  { type: 'Collect', keys: ['imgs', 'label'], meta_keys: [] },
+  { type: 'ToTensor', keys: ['imgs'] },
+];
+const test_pipeline = [
+  { type: 'SampleFrames', clip_len: 4, frame_interval: 16, num_clips: 10, test_mode: true },
+  { type: 'RawFrameDecode' },
+  { type: 'Resize', scale: [-1, 256] },
+  { type: 'ThreeCrop', crop_size: 256 },
+  { type: 'Normalize', ...img_norm_cfg },
+  { type: 'FormatShape', input_format: 'NCTHW' },
+  { type: 'Collect', keys: ['imgs', 'label'], meta_keys: [] },
+  { type: 'ToTensor', keys: ['imgs'] },
+];
+const data = {
+  videos_per_gpu: 24,
+  workers_per_gpu: 2,
+  test_dataloader: { videos_per_gpu: 1 },
+  train: { type: dataset_type, ann_file: ann_file_train, data_prefix: data_root, pipeline: train_pipeline },
+  val: { type: dataset_type, ann_file: ann_file_val, data_prefix: data_root_val, pipeline: val_pipeline },
+  test: {
+    type: dataset_type,
+    ann_file: ann_file_test,
+    data_prefix: data_root_val,
+    pipeline: test_pipeline,
+  },
+};
+const evaluation = { interval: 5, metrics: ['top_k_accuracy', 'mean_class_accuracy'] };
+// optimizer
+const optimizer = { type: 'SGD', lr: 0.03, momentum: 0.9, weight_decay: 0.0001 };
+const optimizer_config = { grad_clip: { max_norm: 40, norm_type: 2 } };
+// learning policy
+const lr_config = { policy: 'step', step: [90, 110] };
+const total_epochs = 120;
+// runtime settings
+const work_dir = './work_dirs/slowonly_imagenet_pretrained_r50_4x16x1_120e_gym99_rgb';
+const find_unused_parameters = false;
+
+export default defineConfig({
+  _base_: [
+    '../../_base_/models/slowonly_r50.ts',
+    '../../_base_/default_runtime.ts',
+  ],
+  dataset_type,
+  data_root,
+  data_root_val,
+  ann_file_train,
+  ann_file_val,
+  ann_file_test,
+  img_norm_cfg,
+  train_pipeline,
+  val_pipeline,
+  test_pipeline,
+  data,
+  evaluation,
+  optimizer,
+  optimizer_config,
+  lr_config,
+  total_epochs,
+  work_dir,
+  find_unused_parameters,
+});

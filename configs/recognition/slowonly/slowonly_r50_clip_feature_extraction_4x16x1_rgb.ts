@@ -1,0 +1,48 @@
+// Translated from MMAction2 0.24.1 configs/recognition/slowonly/slowonly_r50_clip_feature_extraction_4x16x1_rgb.py by scripts/fixtures/translate_configs.ts.
+import { defineConfig } from '../../../src/config/types.ts';
+
+const model = {
+  type: 'Recognizer3D',
+  backbone: {
+    type: 'ResNet3dSlowOnly',
+    depth: 50,
+    pretrained: null,
+    lateral: false,
+    conv1_kernel: [1, 7, 7],
+    conv1_stride_t: 1,
+    pool1_stride_t: 1,
+    inflate: [0, 0, 1, 1],
+    norm_eval: false,
+  },
+  train_cfg: null,
+  test_cfg: { feature_extraction: true },
+};
+// dataset settings
+const dataset_type = 'VideoDataset';
+const img_norm_cfg = { mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375], to_bgr: false };
+const test_pipeline = [
+  { type: 'DecordInit' },
+  { type: 'SampleFrames', clip_len: 4, frame_interval: 16, num_clips: 10, test_mode: true },
+  { type: 'DecordDecode' },
+  { type: 'Resize', scale: [-1, 256] },
+  { type: 'CenterCrop', crop_size: 256 },
+  { type: 'Normalize', ...img_norm_cfg },
+  { type: 'FormatShape', input_format: 'NCTHW' },
+  { type: 'Collect', keys: ['imgs'], meta_keys: [] },
+  { type: 'ToTensor', keys: ['imgs'] },
+];
+const data = {
+  videos_per_gpu: 1,
+  workers_per_gpu: 2,
+  test: { type: dataset_type, ann_file: null, data_prefix: null, pipeline: test_pipeline },
+};
+const dist_params = { backend: 'nccl' };
+
+export default defineConfig({
+  model,
+  dataset_type,
+  img_norm_cfg,
+  test_pipeline,
+  data,
+  dist_params,
+});

@@ -1,0 +1,98 @@
+// Translated from MMAction2 0.24.1 configs/recognition/tsm/tsm_r50_video_1x1x16_50e_diving48_rgb.py by scripts/fixtures/translate_configs.ts.
+import { defineConfig } from '../../../src/config/types.ts';
+
+// model settings
+const model = { backbone: { num_segments: 16 }, cls_head: { num_classes: 48, num_segments: 16 } };
+// dataset settings
+const dataset_type = 'VideoDataset';
+const data_root = 'data/diving48/videos';
+const data_root_val = 'data/diving48/videos';
+const ann_file_train = 'data/diving48/diving48_train_list_videos.txt';
+const ann_file_val = 'data/diving48/diving48_val_list_videos.txt';
+const ann_file_test = 'data/diving48/diving48_val_list_videos.txt';
+const img_norm_cfg = { mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375], to_bgr: false };
+const train_pipeline = [
+  { type: 'DecordInit' },
+  { type: 'SampleFrames', clip_len: 1, frame_interval: 1, num_clips: 16 },
+  { type: 'DecordDecode' },
+  { type: 'Resize', scale: [-1, 256] },
+  {
+    type: 'MultiScaleCrop',
+    input_size: 224,
+    scales: [1, 0.875, 0.75, 0.66],
+    random_crop: false,
+    max_wh_scale_gap: 1,
+    num_fixed_crops: 13,
+  },
+  { type: 'Resize', scale: [224, 224], keep_ratio: false },
+  { type: 'Flip', flip_ratio: 0.5 },
+  { type: 'Normalize', ...img_norm_cfg },
+  { type: 'FormatShape', input_format: 'NCHW' },
+  { type: 'Collect', keys: ['imgs', 'label'], meta_keys: [] },
+  { type: 'ToTensor', keys: ['imgs', 'label'] },
+];
+const val_pipeline = [
+  { type: 'DecordInit' },
+  { type: 'SampleFrames', clip_len: 1, frame_interval: 1, num_clips: 16, test_mode: true },
+  { type: 'DecordDecode' },
+  { type: 'Resize', scale: [-1, 256] },
+  { type: 'CenterCrop', crop_size: 224 },
+  { type: 'Normalize', ...img_norm_cfg },
+  { type: 'FormatShape', input_format: 'NCHW' },
+  { type: 'Collect', keys: ['imgs', 'label'], meta_keys: [] },
+  { type: 'ToTensor', keys: ['imgs'] },
+];
+const test_pipeline = [
+  { type: 'DecordInit' },
+  { type: 'SampleFrames', clip_len: 1, frame_interval: 1, num_clips: 16, test_mode: true },
+  { type: 'DecordDecode' },
+  { type: 'Resize', scale: [-1, 256] },
+  { type: 'CenterCrop', crop_size: 224 },
+  { type: 'Normalize', ...img_norm_cfg },
+  { type: 'FormatShape', input_format: 'NCHW' },
+  { type: 'Collect', keys: ['imgs', 'label'], meta_keys: [] },
+  { type: 'ToTensor', keys: ['imgs'] },
+];
+const data = {
+  videos_per_gpu: 4,
+  workers_per_gpu: 2,
+  test_dataloader: { videos_per_gpu: 1 },
+  train: { type: dataset_type, ann_file: ann_file_train, data_prefix: data_root, pipeline: train_pipeline },
+  val: { type: dataset_type, ann_file: ann_file_val, data_prefix: data_root_val, pipeline: val_pipeline },
+  test: {
+    type: dataset_type,
+    ann_file: ann_file_test,
+    data_prefix: data_root_val,
+    pipeline: test_pipeline,
+  },
+};
+const evaluation = { interval: 1, metrics: ['top_k_accuracy', 'mean_class_accuracy'] };
+// optimizer
+const optimizer = { lr: 0.005 };
+// runtime settings
+const checkpoint_config = { interval: 1 };
+const work_dir = './work_dirs/tsm_r50_video_1x1x16_50e_diving48_rgb/';
+
+export default defineConfig({
+  _base_: [
+    '../../_base_/models/tsm_r50.ts',
+    '../../_base_/schedules/sgd_tsm_50e.ts',
+    '../../_base_/default_runtime.ts',
+  ],
+  model,
+  dataset_type,
+  data_root,
+  data_root_val,
+  ann_file_train,
+  ann_file_val,
+  ann_file_test,
+  img_norm_cfg,
+  train_pipeline,
+  val_pipeline,
+  test_pipeline,
+  data,
+  evaluation,
+  optimizer,
+  checkpoint_config,
+  work_dir,
+});

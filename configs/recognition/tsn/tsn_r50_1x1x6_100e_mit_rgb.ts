@@ -1,0 +1,95 @@
+// Translated from MMAction2 0.24.1 configs/recognition/tsn/tsn_r50_1x1x6_100e_mit_rgb.py by scripts/fixtures/translate_configs.ts.
+import { defineConfig } from '../../../src/config/types.ts';
+
+// model settings
+const model = { cls_head: { num_classes: 339 } };
+// dataset settings
+const dataset_type = 'VideoDataset';
+const data_root = 'data/mit/videos/training';
+const data_root_val = '/data/mit/videos/validation/';
+const ann_file_train = 'data/mit/mit_train_list_videos.txt';
+const ann_file_val = 'data/mit/mit_val_list_videos.txt';
+const ann_file_test = 'data/mit/mit_val_list_videos.txt';
+const img_norm_cfg = { mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375], to_bgr: false };
+const train_pipeline = [
+  { type: 'DecordInit' },
+  { type: 'SampleFrames', clip_len: 1, frame_interval: 1, num_clips: 6 },
+  { type: 'DecordDecode' },
+  { type: 'Resize', scale: [-1, 256] },
+  {
+    type: 'MultiScaleCrop',
+    input_size: 224,
+    scales: [1, 0.8],
+    random_crop: false,
+    max_wh_scale_gap: 0,
+  },
+  { type: 'Resize', scale: [224, 224], keep_ratio: false },
+  { type: 'Flip', flip_ratio: 0.5 },
+  { type: 'Normalize', ...img_norm_cfg },
+  { type: 'FormatShape' },
+  { type: 'Collect', keys: ['imgs', 'label'], meta_keys: [] },
+  { type: 'ToTensor', keys: ['imgs', 'label'] },
+];
+const val_pipeline = [
+  { type: 'DecordInit' },
+  { type: 'SampleFrames', clip_len: 1, frame_interval: 1, num_clips: 6, test_mode: true },
+  { type: 'DecordDecode' },
+  { type: 'Resize', scale: [-1, 256] },
+  { type: 'CenterCrop', crop_size: 224 },
+  { type: 'Normalize', ...img_norm_cfg },
+  { type: 'FormatShape' },
+  { type: 'Collect', keys: ['imgs', 'label'], meta_keys: [] },
+  { type: 'ToTensor', keys: ['imgs'] },
+];
+const test_pipeline = [
+  { type: 'DecordDecode' },
+  { type: 'SampleFrames', clip_len: 1, frame_interval: 1, num_clips: 6, test_mode: true },
+  { type: 'DecordDecode' },
+  { type: 'Resize', scale: [-1, 256] },
+  { type: 'ThreeCrop', crop_size: 256 },
+  { type: 'Normalize', ...img_norm_cfg },
+  { type: 'FormatShape' },
+  { type: 'Collect', keys: ['imgs', 'label'], meta_keys: [] },
+  { type: 'ToTensor', keys: ['imgs'] },
+];
+const data = {
+  videos_per_gpu: 16,
+  workers_per_gpu: 2,
+  test_dataloader: { videos_per_gpu: 1 },
+  train: { type: dataset_type, ann_file: ann_file_train, data_prefix: data_root, pipeline: train_pipeline },
+  val: { type: dataset_type, ann_file: ann_file_val, data_prefix: data_root_val, pipeline: val_pipeline },
+  test: {
+    type: dataset_type,
+    ann_file: ann_file_test,
+    data_prefix: data_root_val,
+    pipeline: test_pipeline,
+  },
+};
+// optimizer
+const optimizer = { type: 'SGD', lr: 0.005, momentum: 0.9, weight_decay: 0.0001 };
+// runtime settings
+const checkpoint_config = { interval: 5 };
+const work_dir = './work_dirs/tsn_r50_1x1x6_100e_mit_rgb';
+
+export default defineConfig({
+  _base_: [
+    '../../_base_/models/tsn_r50.ts',
+    '../../_base_/schedules/sgd_100e.ts',
+    '../../_base_/default_runtime.ts',
+  ],
+  model,
+  dataset_type,
+  data_root,
+  data_root_val,
+  ann_file_train,
+  ann_file_val,
+  ann_file_test,
+  img_norm_cfg,
+  train_pipeline,
+  val_pipeline,
+  test_pipeline,
+  data,
+  optimizer,
+  checkpoint_config,
+  work_dir,
+});

@@ -1,0 +1,94 @@
+// Translated from MMAction2 0.24.1 configs/recognition/tsn/tsn_r50_1x1x8_50e_hmdb51_mit_rgb.py by scripts/fixtures/translate_configs.ts.
+import { defineConfig } from '../../../src/config/types.ts';
+
+// model settings
+const model = { cls_head: { num_classes: 51 } };
+// dataset settings
+const split = 1;
+const dataset_type = 'RawframeDataset';
+const data_root = 'data/hmdb51/rawframes';
+const data_root_val = 'data/hmdb51/rawframes';
+const ann_file_train = `data/hmdb51/hmdb51_train_split_${split}_rawframes.txt`;
+const ann_file_val = `data/hmdb51/hmdb51_val_split_${split}_rawframes.txt`;
+const ann_file_test = `data/hmdb51/hmdb51_val_split_${split}_rawframes.txt`;
+const img_norm_cfg = { mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375], to_bgr: false };
+const train_pipeline = [
+  { type: 'SampleFrames', clip_len: 1, frame_interval: 1, num_clips: 8 },
+  { type: 'RawFrameDecode' },
+  { type: 'Resize', scale: [-1, 256] },
+  { type: 'RandomResizedCrop' },
+  { type: 'Resize', scale: [224, 224], keep_ratio: false },
+  { type: 'Flip', flip_ratio: 0.5 },
+  { type: 'Normalize', ...img_norm_cfg },
+  { type: 'FormatShape', input_format: 'NCHW' },
+  { type: 'Collect', keys: ['imgs', 'label'], meta_keys: [] },
+  { type: 'ToTensor', keys: ['imgs', 'label'] },
+];
+const val_pipeline = [
+  { type: 'SampleFrames', clip_len: 1, frame_interval: 1, num_clips: 8, test_mode: true },
+  { type: 'RawFrameDecode' },
+  { type: 'Resize', scale: [-1, 256] },
+  { type: 'CenterCrop', crop_size: 256 },
+  { type: 'Normalize', ...img_norm_cfg },
+  { type: 'FormatShape', input_format: 'NCHW' },
+  { type: 'Collect', keys: ['imgs', 'label'], meta_keys: [] },
+  { type: 'ToTensor', keys: ['imgs'] },
+];
+const test_pipeline = [
+  { type: 'SampleFrames', clip_len: 1, frame_interval: 1, num_clips: 8, test_mode: true },
+  { type: 'RawFrameDecode' },
+  { type: 'Resize', scale: [-1, 256] },
+  { type: 'CenterCrop', crop_size: 256 },
+  { type: 'Normalize', ...img_norm_cfg },
+  { type: 'FormatShape', input_format: 'NCHW' },
+  { type: 'Collect', keys: ['imgs', 'label'], meta_keys: [] },
+  { type: 'ToTensor', keys: ['imgs'] },
+];
+const data = {
+  test_dataloader: { videos_per_gpu: 1 },
+  train: { type: dataset_type, ann_file: ann_file_train, data_prefix: data_root, pipeline: train_pipeline },
+  val: { type: dataset_type, ann_file: ann_file_val, data_prefix: data_root_val, pipeline: val_pipeline },
+  test: {
+    type: dataset_type,
+    ann_file: ann_file_val,
+    data_prefix: data_root_val,
+    pipeline: test_pipeline,
+  },
+};
+const evaluation = { interval: 1, metrics: ['top_k_accuracy', 'mean_class_accuracy'], topk: [1, 5] };
+// optimizer
+const optimizer = { type: 'SGD', lr: 0.025, momentum: 0.9, weight_decay: 0.0001 };
+// runtime settings
+const checkpoint_config = { interval: 5 };
+const log_config = { interval: 5 };
+const work_dir = './work_dirs/tsn_r50_1x1x8_50e_hmdb51_mit_rgb/';
+const load_from = 'https://download.openmmlab.com/mmaction/recognition/tsn/tsn_r50_1x1x6_100e_mit_rgb/tsn_r50_1x1x6_100e_mit_rgb_20200618-d512ab1b.pth';
+const gpu_ids = Array.from({ length: 1 - 0 }, (_, i) => 0 + i);
+
+export default defineConfig({
+  _base_: [
+    '../../_base_/models/tsn_r50.ts',
+    '../../_base_/schedules/sgd_50e.ts',
+    '../../_base_/default_runtime.ts',
+  ],
+  model,
+  split,
+  dataset_type,
+  data_root,
+  data_root_val,
+  ann_file_train,
+  ann_file_val,
+  ann_file_test,
+  img_norm_cfg,
+  train_pipeline,
+  val_pipeline,
+  test_pipeline,
+  data,
+  evaluation,
+  optimizer,
+  checkpoint_config,
+  log_config,
+  work_dir,
+  load_from,
+  gpu_ids,
+});

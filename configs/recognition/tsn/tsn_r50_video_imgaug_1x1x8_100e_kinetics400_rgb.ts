@@ -1,0 +1,125 @@
+// Translated from MMAction2 0.24.1 configs/recognition/tsn/tsn_r50_video_imgaug_1x1x8_100e_kinetics400_rgb.py by scripts/fixtures/translate_configs.ts.
+import { defineConfig } from '../../../src/config/types.ts';
+
+// model settings
+const model = {
+  type: 'Recognizer2D',
+  backbone: { type: 'ResNet', pretrained: 'torchvision://resnet50', depth: 50, norm_eval: false },
+  cls_head: {
+    type: 'TSNHead',
+    num_classes: 400,
+    in_channels: 2048,
+    spatial_type: 'avg',
+    consensus: { type: 'AvgConsensus', dim: 1 },
+    dropout_ratio: 0.4,
+    init_std: 0.01,
+  },
+  train_cfg: null,
+  test_cfg: { average_clips: null },
+};
+// dataset settings
+const dataset_type = 'VideoDataset';
+const data_root = 'data/kinetics400/videos_train';
+const data_root_val = 'data/kinetics400/videos_val';
+const ann_file_train = 'data/kinetics400/kinetics400_train_list_videos.txt';
+const ann_file_val = 'data/kinetics400/kinetics400_val_list_videos.txt';
+const ann_file_test = 'data/kinetics400/kinetics400_val_list_videos.txt';
+const img_norm_cfg = { mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375], to_bgr: false };
+const train_pipeline = [
+  { type: 'DecordInit' },
+  { type: 'SampleFrames', clip_len: 1, frame_interval: 1, num_clips: 8 },
+  { type: 'DecordDecode' },
+  {
+    type: 'MultiScaleCrop',
+    input_size: 224,
+    scales: [1, 0.875, 0.75, 0.66],
+    random_crop: false,
+    max_wh_scale_gap: 1,
+  },
+  { type: 'Resize', scale: [224, 224], keep_ratio: false },
+  { type: 'Flip', flip_ratio: 0.5 },
+  { type: 'Imgaug', transforms: 'default' },
+  { type: 'Normalize', ...img_norm_cfg },
+  { type: 'FormatShape', input_format: 'NCHW' },
+  { type: 'Collect', keys: ['imgs', 'label'], meta_keys: [] },
+  { type: 'ToTensor', keys: ['imgs', 'label'] },
+];
+const val_pipeline = [
+  { type: 'DecordInit' },
+  { type: 'SampleFrames', clip_len: 1, frame_interval: 1, num_clips: 8, test_mode: true },
+  { type: 'DecordDecode' },
+  { type: 'Resize', scale: [-1, 256] },
+  { type: 'CenterCrop', crop_size: 224 },
+  { type: 'Normalize', ...img_norm_cfg },
+  { type: 'FormatShape', input_format: 'NCHW' },
+  { type: 'Collect', keys: ['imgs', 'label'], meta_keys: [] },
+  { type: 'ToTensor', keys: ['imgs'] },
+];
+const test_pipeline = [
+  { type: 'DecordInit' },
+  { type: 'SampleFrames', clip_len: 1, frame_interval: 1, num_clips: 25, test_mode: true },
+  { type: 'DecordDecode' },
+  { type: 'Resize', scale: [-1, 256] },
+  { type: 'ThreeCrop', crop_size: 256 },
+  { type: 'Normalize', ...img_norm_cfg },
+  { type: 'FormatShape', input_format: 'NCHW' },
+  { type: 'Collect', keys: ['imgs', 'label'], meta_keys: [] },
+  { type: 'ToTensor', keys: ['imgs'] },
+];
+const data = {
+  videos_per_gpu: 32,
+  workers_per_gpu: 2,
+  test_dataloader: { videos_per_gpu: 1 },
+  train: { type: dataset_type, ann_file: ann_file_train, data_prefix: data_root, pipeline: train_pipeline },
+  val: { type: dataset_type, ann_file: ann_file_val, data_prefix: data_root_val, pipeline: val_pipeline },
+  test: {
+    type: dataset_type,
+    ann_file: ann_file_test,
+    data_prefix: data_root_val,
+    pipeline: test_pipeline,
+  },
+};
+// optimizer
+const optimizer = { type: 'SGD', lr: 0.01, momentum: 0.9, weight_decay: 0.0001 };
+const optimizer_config = { grad_clip: { max_norm: 40, norm_type: 2 } };
+// learning policy
+const lr_config = { policy: 'step', step: [40, 80] };
+const total_epochs = 100;
+const checkpoint_config = { interval: 1 };
+const evaluation = { interval: 5, metrics: ['top_k_accuracy', 'mean_class_accuracy'] };
+const log_config = { interval: 20, hooks: [{ type: 'TextLoggerHook' }] };
+// runtime settings
+const dist_params = { backend: 'nccl' };
+const log_level = 'INFO';
+const work_dir = './work_dirs/tsn_r50_video_1x1x8_100e_kinetics400_rgb/';
+const load_from = null;
+const resume_from = null;
+const workflow = [['train', 1]];
+
+export default defineConfig({
+  model,
+  dataset_type,
+  data_root,
+  data_root_val,
+  ann_file_train,
+  ann_file_val,
+  ann_file_test,
+  img_norm_cfg,
+  train_pipeline,
+  val_pipeline,
+  test_pipeline,
+  data,
+  optimizer,
+  optimizer_config,
+  lr_config,
+  total_epochs,
+  checkpoint_config,
+  evaluation,
+  log_config,
+  dist_params,
+  log_level,
+  work_dir,
+  load_from,
+  resume_from,
+  workflow,
+});

@@ -1,0 +1,94 @@
+// Translated from MMAction2 0.24.1 configs/skeleton/stgcn/stgcn_80e_babel120.py by scripts/fixtures/translate_configs.ts.
+import { defineConfig } from '../../../src/config/types.ts';
+
+const model = {
+  type: 'SkeletonGCN',
+  backbone: {
+    type: 'STGCN',
+    in_channels: 3,
+    edge_importance_weighting: true,
+    graph_cfg: { layout: 'ntu-rgb+d', strategy: 'spatial' },
+  },
+  cls_head: {
+    type: 'STGCNHead',
+    num_classes: 120,
+    in_channels: 256,
+    num_person: 1,
+    loss_cls: { type: 'CrossEntropyLoss' },
+  },
+  train_cfg: null,
+  test_cfg: null,
+};
+const dataset_type = 'PoseDataset';
+const ann_file_train = 'data/babel/babel120_train.pkl';
+const ann_file_val = 'data/babel/babel120_val.pkl';
+const train_pipeline = [
+  { type: 'PoseDecode' },
+  { type: 'FormatGCNInput', input_format: 'NCTVM', num_person: 1 },
+  { type: 'Collect', keys: ['keypoint', 'label'], meta_keys: [] },
+  { type: 'ToTensor', keys: ['keypoint'] },
+];
+const val_pipeline = [
+  { type: 'PoseDecode' },
+  { type: 'FormatGCNInput', input_format: 'NCTVM', num_person: 1 },
+  { type: 'Collect', keys: ['keypoint', 'label'], meta_keys: [] },
+  { type: 'ToTensor', keys: ['keypoint'] },
+];
+const test_pipeline = [
+  { type: 'PoseDecode' },
+  { type: 'FormatGCNInput', input_format: 'NCTVM', num_person: 1 },
+  { type: 'Collect', keys: ['keypoint', 'label'], meta_keys: [] },
+  { type: 'ToTensor', keys: ['keypoint'] },
+];
+const data = {
+  videos_per_gpu: 16,
+  workers_per_gpu: 2,
+  test_dataloader: { videos_per_gpu: 1 },
+  train: {
+    type: 'RepeatDataset',
+    times: 5,
+    dataset: { type: dataset_type, ann_file: ann_file_train, data_prefix: '', pipeline: train_pipeline },
+  },
+  val: { type: dataset_type, ann_file: ann_file_val, data_prefix: '', pipeline: val_pipeline },
+  test: { type: dataset_type, ann_file: ann_file_val, data_prefix: '', pipeline: test_pipeline },
+};
+// optimizer
+const optimizer = { type: 'SGD', lr: 0.1, momentum: 0.9, weight_decay: 0.0001, nesterov: true };
+const optimizer_config = { grad_clip: null };
+// learning policy
+const lr_config = { policy: 'step', step: [10, 14] };
+const total_epochs = 16;
+const checkpoint_config = { interval: 1 };
+const evaluation = { interval: 1, metrics: ['top_k_accuracy', 'mean_class_accuracy'] };
+const log_config = { interval: 100, hooks: [{ type: 'TextLoggerHook' }] };
+// runtime settings
+const dist_params = { backend: 'nccl' };
+const log_level = 'INFO';
+const work_dir = './work_dirs/stgcn_80e_babel120';
+const load_from = null;
+const resume_from = null;
+const workflow = [['train', 1]];
+
+export default defineConfig({
+  model,
+  dataset_type,
+  ann_file_train,
+  ann_file_val,
+  train_pipeline,
+  val_pipeline,
+  test_pipeline,
+  data,
+  optimizer,
+  optimizer_config,
+  lr_config,
+  total_epochs,
+  checkpoint_config,
+  evaluation,
+  log_config,
+  dist_params,
+  log_level,
+  work_dir,
+  load_from,
+  resume_from,
+  workflow,
+});
