@@ -95,12 +95,9 @@ const requireHere = createRequire(import.meta.url);
 function loadModule(filename: string): unknown {
   let mod: unknown;
   try {
-    if (/\.[mc]?ts$/.test(filename)) {
-      const api = requireHere('tsx/cjs/api') as { require: (id: string, from: string) => unknown };
-      mod = api.require(filename, import.meta.url);
-    } else {
-      mod = requireHere(filename);
-    }
+    // tsx loads TypeScript and ES modules synchronously (as CommonJS), so fromFile stays sync
+    const api = requireHere('tsx/cjs/api') as { require: (id: string, from: string) => unknown };
+    mod = api.require(filename, import.meta.url);
   } catch (e) {
     throw new ConfigFileError(`${filename}: cannot load the config module: ${(e as Error).message}`);
   }

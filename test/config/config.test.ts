@@ -215,3 +215,17 @@ test('a NameError is not the base variable hint when the base lacks the name', (
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('JavaScript configs (.js ESM, .mjs, .cjs) with _base_', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cfg-js-'));
+  try {
+    writeFileSync(join(dir, 'a.js'), "export default { _base_: './b.mjs', a: { x: 1 } };\n");
+    writeFileSync(join(dir, 'b.mjs'), 'export default { a: { y: 2 }, z: [1.5] };\n');
+    writeFileSync(join(dir, 'c.cjs'), "module.exports = { _base_: ['./a.js'], q: 'cjs' };\n");
+    const o = Config.fromFile(join(dir, 'c.cjs')).toObject();
+    assert.deepStrictEqual(o, { a: { y: 2, x: 1 }, z: [1.5], q: 'cjs' });
+    assert.deepStrictEqual(Object.keys(o), ['a', 'z', 'q']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
