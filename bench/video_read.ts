@@ -1,0 +1,127 @@
+/**
+ * Video reading benchmark: the frames that TSN (8 segments, test mode), TSM (8 segments, train-mode
+ * random offsets) and SlowFast (32x2, test mode) sample, from a 10 s 1080p and a 10 s 360p H.264
+ * file (30 fps, x264 defaults: B-frames, keyframe every 250 frames, generated once into a cache).
+ * Readers: ours (VideoReader.open + getBatch), the ffmpeg CLI (select filter to rawvideo), and,
+ * when importable, MMAction2's OpenCV (mmcv-style seek + read) and PyAV (accurate mode) decoding.
+ * Each repetition opens the file anew, as a dataset's __getitem__ does; medians are reported.
+ *
+ * Run: node --import tsx bench/video_read.ts [--reps N] [--threads N] [--python python3]
+ * Prints ms per sample for each reader and the ratio (their time / ours; > 1 means we are faster).
+ */
+import { spawnSync, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { VideoReader } from '../src/video/index.ts';
+
+const arg = (name: string, dflt: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : dflt;
+};
+const reps = Number(arg('reps', '5'));
+const threads = Number(arg('threads', '0'));
+const python = arg('python', 'python3');
+const cache = join(tmpdir(), 'mmaction-ts-bench');
+mkdirSync(cache, { recursive: true });
+
+function makeVideo(name: string, size: string): string {
+  const file = join(cache, name);
+  if (!existsSync(file)) {
+    process.stderr.write(`generating ${file} ...\n`);
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i',
+      `testsrc2=size=${size}:rate=30`, '-f', 'lavfi', '-i', `mandelbrot=size=${size}:rate=30`,
+      '-filter_complex', '[0][1]blend=all_mode=average', '-t', '10', '-c:v', 'libx264', '-preset', 'fast',
+      '-pix_fmt', 'yuv420p', `${file}.tmp.mp4`]);
+    execFileSync('mv', [`${file}.tmp.mp4`, file]);
+  }
+  return file;
+}
+
+// MMAction2's SampleFrames (mmaction/datasets/pipelines/loading.py) on a 300-frame video.
+function tsnTest(total: number, segments: number): number[] {
+  const avg = total / segments;
+  return Array.from({ length: segments }, (_, i) => Math.floor(avg * i + avg / 2));
+}
+function tsmTrain(total: number, segments: number, seed: number): number[] {
+  let s = seed;
+  const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const avg = Math.floor(total / segments);
+  return Array.from({ length: segments }, (_, i) => i * avg + Math.floor(rnd() * avg));
+}
+function slowfastTest(total: number, clipLen: number, interval: number): number[] {
+  const start = Math.floor((total - clipLen * interval) / 2);
+  return Array.from({ length: clipLen }, (_, i) => start + i * interval);
+}
+
+async function median(fn: () => Promise<void> | void): Promise<number> {
+  const ts: number[] = [];
+  await fn();  // warm-up (file cache, lazy initialisation)
+  for (let i = 0; i < reps; ++i) {
+    const t0 = performance.now();
+    await fn();
+    ts.push(performance.now() - t0);
+  }
+  ts.sort((a, b) => a - b);
+  return ts[Math.floor(ts.length / 2)];
+}
+
+async function ours(file: string, idx: number[]): Promise<number> {
+  return median(async () => {
+    const r = await VideoReader.open(file, { threads });
+    const t = await r.getBatch(idx);
+    t.dispose();
+    r.close();
+  });
+}
+
+function cli(file: string, idx: number[]): Promise<number> {
+  const sel = idx.map((k) => `eq(n\\,${k})`).join('+');
+  return median(() => {
+    const r = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', file, '-vf', `select=${sel}`,
+      '-vsync', '0', '-pix_fmt', 'rgb24', '-f', 'rawvideo', '-'], { maxBuffer: 1 << 30 });
+    if (r.status !== 0) throw new Error(`ffmpeg failed: ${r.stderr}`);
+  });
+}
+
+function py(file: string, patterns: number[][]): { opencv: number[] | null; pyav: number[] | null; versions: Record<string, string> } {
+  const script = fileURLToPath(new URL('./py/video_read.py', import.meta.url));
+  const r = spawnSync(python, [script, file, String(reps), ...patterns.map((p) => JSON.stringify(p))], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    process.stderr.write(`python readers unavailable: ${r.error?.message ?? r.stderr.slice(-300)}\n`);
+    return { opencv: null, pyav: null, versions: {} };
+  }
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+}
+
+const files = [
+  { label: '1080p', file: makeVideo('h264_1080p_10s.mp4', '1920x1080') },
+  { label: '360p', file: makeVideo('h264_360p_10s.mp4', '640x360') },
+];
+console.log(`video_read bench: ${cpus().length} cores (${cpus()[0]?.model}), reps ${reps}, our decoder threads ${threads || 'auto'}`);
+const rows: string[][] = [['video', 'pattern', 'ours ms', 'ffmpeg CLI ms', 'OpenCV ms', 'PyAV ms', 'CLI/ours', 'OpenCV/ours', 'PyAV/ours']];
+for (const { label, file } of files) {
+  const probe = await VideoReader.open(file);
+  const n = probe.numFrames;
+  probe.close();
+  const patterns: Array<[string, number[]]> = [
+    ['TSN 1x1x8 test', tsnTest(n, 8)],
+    ['TSM 1x1x8 train', tsmTrain(n, 8, 7)],
+    ['SlowFast 32x2x1', slowfastTest(n, 32, 2)],
+  ];
+  const pyRes = py(file, patterns.map((p) => p[1]));
+  for (let i = 0; i < patterns.length; ++i) {
+    const [name, idx] = patterns[i];
+    const o = await ours(file, idx);
+    const c = await cli(file, idx);
+    const cv = pyRes.opencv?.[i];
+    const av = pyRes.pyav?.[i];
+    const f = (x?: number) => (x === undefined ? '-' : x.toFixed(1));
+    const ratio = (x?: number) => (x === undefined ? '-' : `${(x / o).toFixed(2)}x`);
+    rows.push([label, name, f(o), f(c), f(cv), f(av), ratio(c), ratio(cv), ratio(av)]);
+  }
+  if (Object.keys(pyRes.versions).length) console.log(`python readers: ${JSON.stringify(pyRes.versions)}`);
+}
+const widths = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
+for (const r of rows) console.log(r.map((c, j) => c.padStart(widths[j])).join('  '));
