@@ -1,11 +1,13 @@
-// The pickle layer alone (no engine): Python-written pickles of every protocol, the protocol-2
-// pickler read back by the unpickler, and clear errors on bad input.
+// The pickle layer: Python-written pickles of every protocol, the protocol-2 pickler read back by
+// the unpickler, clear errors on bad input, and plain .pkl files with numpy arrays (annotations).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pickle, unpickle, PickleError, decodeLong, encodeLong } from '../../src/torch/serialization/pickle.ts';
-import { isOrderedDict, orderedDict, pyFloat, pyTuple, PyObject } from '../../src/torch/serialization/pytypes.ts';
+import { isOrderedDict, NdArray, orderedDict, pyFloat, pyTuple, PyObject } from '../../src/torch/serialization/pytypes.ts';
+import { loadPickle } from '../../src/torch/serialization/reader.ts';
+import { ndarrayToTensor } from '../../src/torch/serialization/npy.ts';
 import { fixtures } from './helpers.ts';
 
 function checkPlain(v: any, proto: number): void {
@@ -103,4 +105,32 @@ test('bad pickles fail with the offset and the problem', () => {
   assert.throws(() => pickle({ f: () => 1 }), /cannot save f: a function/);
   assert.throws(() => pickle({ a: [{ d: new Date() }] }), /cannot save a\[0\]\.d: a Date/);
   assert.throws(() => pickle({ n: Symbol('x') }), /cannot save n: a symbol/);
+});
+
+for (const proto of [2, 4, 5]) {
+  test(`loadPickle: a skeleton annotation file (numpy arrays, protocol ${proto}) and ndarrayToTensor`, () => {
+    const expected = JSON.parse(readFileSync(join(fixtures, 'pickles', 'annotations.json'), 'utf8'));
+    const anno = loadPickle(join(fixtures, 'pickles', `annotations_proto${proto}.pkl`));
+    assert.equal(anno.length, 1);
+    const a = anno[0];
+    assert.equal(a.frame_dir, 'S001C001P001R001A001');
+    assert.deepEqual(a.img_shape, [1080, 1920]);
+    assert.ok(a.keypoint instanceof NdArray);
+    assert.equal(a.keypoint.dtype.descr, '<f2');
+    const kp = ndarrayToTensor(a.keypoint);
+    assert.equal(kp.dtype, 'float16');
+    assert.deepEqual(kp.shape, [1, 3, 17, 2]);
+    assert.deepEqual(Array.from(kp.toTypedArray() as Float32Array), expected.keypoint);
+    const score = ndarrayToTensor(a.keypoint_score);
+    assert.deepEqual(score.shape, [1, 3, 17]);
+    assert.deepEqual(Array.from(score.toTypedArray() as Float32Array), expected.keypoint_score, 'Fortran order reordered');
+    assert.deepEqual(Array.from(ndarrayToTensor(a.ids).toTypedArray() as Int32Array), expected.ids, 'big-endian swapped');
+  });
+}
+
+test('loadPickle names the file in errors', () => {
+  assert.throws(() => loadPickle('/nonexistent/x.pkl'), /\/nonexistent\/x\.pkl: no such file/);
+  assert.throws(() => loadPickle(join(fixtures, 'npy', 'f4.npy')), /f4\.npy: a \.npy file, not a pickle; use loadNpy/);
+  assert.throws(() => loadPickle(join(fixtures, 'mixed.pth')), /mixed\.pth: a zip archive, not a plain pickle/);
+  assert.throws(() => loadPickle(join(fixtures, 'safetensors.json')), /safetensors\.json: .*pickle/);
 });

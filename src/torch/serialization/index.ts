@@ -5,10 +5,10 @@
 export { load, loadSync, loadBuffer } from './load.ts';
 export { save, saveSync, saveToBuffer, type SaveOptions } from './save.ts';
 export {
-  inspectCheckpoint, CheckpointError, type CheckpointFormat, type CheckpointInspection, type LoadOptions, type MapLocation,
+  inspectCheckpoint, loadPickle, CheckpointError, type CheckpointFormat, type CheckpointInspection, type LoadOptions, type MapLocation,
 } from './reader.ts';
 export { TensorInfo, StorageRef } from './checkpoint.ts';
-export { loadNpy, loadNpyBuffer, saveNpy, npyBuffer, parseNpy, encodeNpy, NpyError, type NpyData } from './npy.ts';
+export { ndarrayToTensor, loadNpy, loadNpyBuffer, saveNpy, npyBuffer, parseNpy, encodeNpy, NpyError, type NpyData } from './npy.ts';
 export {
   loadSafetensors, loadSafetensorsBuffer, saveSafetensors, safetensorsBuffer, SafetensorsError, type SafetensorsFile,
 } from './safetensors.ts';

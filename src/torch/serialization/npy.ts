@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { dtypeInfo, type DType } from '../dtype.ts';
 import { Tensor } from '../tensor.ts';
 import { writeAtomic } from './atomic.ts';
+import { NdArray } from './pytypes.ts';
 import { byteSwap, contiguousBytes, fortranToC } from './tensor_bytes.ts';
 
 export class NpyError extends Error {
@@ -106,6 +107,21 @@ export function encodeNpy(dtype: DType, shape: number[], data: Uint8Array): Uint
   for (let i = 0; i < header.length; i++) out[pre + i] = header.charCodeAt(i);
   out.set(data, total);
   return out;
+}
+
+/** A tensor from a numpy array found in a pickle (e.g. keypoints in a PoseC3D annotation file). */
+export function ndarrayToTensor(a: NdArray): Tensor {
+  if (!(a.data instanceof Uint8Array)) throw new NpyError(`cannot make a tensor of a numpy object array (${a.dtype.descr})`);
+  const descr = a.dtype.descr;
+  const dtype = FROM_DESCR[descr.slice(1)];
+  if (!dtype) throw new NpyError(`numpy dtype '${descr}' has no mmaction-ts tensor type`);
+  const itemsize = dtypeInfo[dtype].itemsize;
+  const numel = a.shape.reduce((x, y) => x * y, 1);
+  if (a.data.length < numel * itemsize) throw new NpyError(`numpy array of shape (${a.shape.join(', ')}) has only ${a.data.length} bytes`);
+  let data = a.data.subarray(0, numel * itemsize);
+  if (descr[0] === '>') data = byteSwap(data, itemsize);
+  if (a.fortranOrder) data = fortranToC(data, a.shape, itemsize);
+  return Tensor.fromBytes(data, dtype, a.shape);
 }
 
 /** A tensor from .npy bytes. */

@@ -122,6 +122,13 @@ function builtinGlobal(module: string, name: string): unknown {
         const dt = new NpDType(typeof code === 'string' ? normalizeNumpyCode(code) : '|O');
         return withSetState(dt, (st) => setDTypeState(dt, st));
       });
+    case 'numpy.core.numeric._frombuffer': case 'numpy._core.numeric._frombuffer':
+      // pickle protocol 5: (buffer, dtype, shape, order)
+      return new PyCallable(q, (args) => {
+        const [buf, dt, shape, order] = args;
+        if (!(buf instanceof Uint8Array) || !(dt instanceof NpDType) || !Array.isArray(shape)) return new PyObject(q, args);
+        return new NdArray(dt, shape.map(Number), order === 'F', buf);
+      });
     case 'numpy.core.multiarray._reconstruct': case 'numpy._core.multiarray._reconstruct':
       return new PyCallable(q, () => {
         const a = new NdArray(new NpDType('|u1'), [0], false, new Uint8Array(0));

@@ -3,11 +3,11 @@
  * storage records on demand, and `inspectCheckpoint` lists its structure with TensorInfo in place
  * of tensors (used by `mmaction checkpoint-info`; reads no tensor data).
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dtypeInfo } from '../dtype.ts';
 import { ForeignStorage, infoBuilder, StorageRef, storageFromPid, unpickleCheckpoint, type TensorBuilder } from './checkpoint.ts';
 import { readLegacyLayout, unpickleLegacy } from './legacy.ts';
-import { PickleError } from './pickle.ts';
+import { PickleError, unpickle } from './pickle.ts';
 import { byteSwap } from './tensor_bytes.ts';
 import { BufferSource, FileSource, looksLikeZip, ZipError, ZipReader, type ByteSource } from './zip.ts';
 
@@ -149,5 +149,25 @@ export function inspectCheckpoint(pathOrBytes: string | Uint8Array, opts: { dict
     throw describeError(file, e);
   } finally {
     src.close();
+  }
+}
+
+/**
+ * Reads a plain pickle file (`pickle.dump`, e.g. MMAction2's .pkl annotation files): numpy arrays
+ * come as NdArray (`ndarrayToTensor` makes tensors), unknown classes as PyObject placeholders.
+ */
+export function loadPickle(path: string, opts: { dicts?: 'auto' | 'map' } = {}): any {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new CheckpointError(path, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message);
+  }
+  if (looksLikeZip(bytes)) throw new CheckpointError(path, 'a zip archive, not a plain pickle (a torch.save checkpoint? use load)');
+  if (bytes[0] === 0x93 && new TextDecoder().decode(bytes.subarray(1, 6)) === 'NUMPY') throw new CheckpointError(path, 'a .npy file, not a pickle; use loadNpy');
+  try {
+    return unpickle(bytes, { dicts: opts.dicts }).value;
+  } catch (e) {
+    throw describeError(path, e);
   }
 }
