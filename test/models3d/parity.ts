@@ -65,10 +65,12 @@ export function describeParity(name: string, o: ParityOptions = {}): void {
       for (const t of sd.values()) t.dispose();
     });
 
-    test('builds from config.json with the state-dict layout of state_dict.json', () => {
+    test('builds from config.json with the state-dict layout of state_dict.json and MMAction2\'s parameter count', () => {
       assertStateDictLayout(backbone, fx, 'backbone');
       assertStateDictLayout(head, fx, 'cls_head');
       if (neck) assertStateDictLayout(neck, fx, 'neck');
+      const count = [backbone, head, neck].reduce((n, mod) => n + (mod ? mod.parameters().reduce((a, p) => a + p.numel(), 0) : 0), 0);
+      assert.equal(count, fx.meta.num_params, 'number of parameters');
       o.extra?.({ fx, backbone, head, neck });
     });
 
