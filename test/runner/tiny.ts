@@ -1,6 +1,10 @@
 /** A tiny trainable model and an in-memory data loader for runner tests. */
 import * as torch from '../../src/torch/index.ts';
 import { topKAccuracy } from '../../src/evaluation/accuracy.ts';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EpochBasedRunner } from '../../src/runner/epoch_runner.ts';
 import type { StepOutputs } from '../../src/runner/types.ts';
 
 const { nn, F } = torch;
@@ -14,7 +18,13 @@ export class TinyRecognizer extends nn.Module {
   nanAt: number | null = null;
   calls = 0;
 
+  /** plain: no BatchNorm and no dropout (a batch of 4 equals two accumulated batches of 2). */
+  constructor(readonly plain = false) {
+    super();
+  }
+
   forward(x: torch.Tensor): torch.Tensor {
+    if (this.plain) return this.fc_cls.call(x);
     return this.fc_cls.call(F.dropout(this.bn.call(x), 0.2, this.training));
   }
 
@@ -83,3 +93,20 @@ export class TinyLoader {
     this.epoch++;
   }
 }
+
+export function trainLines(dir: string, ts: string): Record<string, unknown>[] {
+  return readFileSync(join(dir, `${ts}.log.json`), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    .filter((l) => l.mode === 'train').map(({ time: _t, data_time: _d, ...rest }) => rest);
+}
+
+export function assertSameState(a: EpochBasedRunner, b: EpochBasedRunner): void {
+  const sa = a.model.stateDict();
+  const sb = b.model.stateDict();
+  assert.deepEqual([...sa.keys()], [...sb.keys()]);
+  for (const [k, t] of sa) assert.ok(t.equal(sb.get(k)!), `${k} differs`);
+  const oa = a.optimizer!.stateDict();
+  const ob = b.optimizer!.stateDict();
+  assert.deepEqual(oa.param_groups, ob.param_groups);
+  for (const [i, s] of oa.state) assert.ok((s.momentum_buffer as torch.Tensor).equal(ob.state.get(i)!.momentum_buffer as torch.Tensor), `momentum ${i}`);
+}
+
