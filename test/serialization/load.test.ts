@@ -19,7 +19,7 @@ const expected = JSON.parse(readFileSync(join(fixtures, 'mixed.json'), 'utf8')) 
   od_a: TensorDesc;
 };
 
-for (const file of ['mixed.pth', 'mixed_legacy.pth', 'mixed_proto4.pth']) {
+for (const file of ['mixed.pth', 'mixed_legacy.pth', 'mixed_proto4.pth', 'mixed_deflated.pth']) {
   test(`${file}: every dtype, views, strides, offsets and shared storages`, async () => {
     const ckpt = await load(join(fixtures, file));
     const tensors = ckpt.tensors as Record<string, Tensor>;

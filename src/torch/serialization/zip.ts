@@ -212,7 +212,8 @@ export class ZipReader {
     if (entry.method === 0) data = raw;
     else if (entry.method === 8) {
       try {
-        data = new Uint8Array(zlib.inflateRawSync(raw));
+        // the directory's size bounds the output (no zip bombs)
+        data = new Uint8Array(zlib.inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.size) }));
       } catch (e) {
         throw new ZipError(`corrupt deflated record '${name}': ${(e as Error).message}`);
       }
