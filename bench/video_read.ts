@@ -6,7 +6,7 @@
  * when importable, MMAction2's OpenCV (mmcv-style seek + read) and PyAV (accurate mode) decoding.
  * Each repetition opens the file anew, as a dataset's __getitem__ does; medians are reported.
  *
- * Run: node --import tsx bench/video_read.ts [--reps N] [--threads N] [--python python3]
+ * Run: node --import tsx bench/video_read.ts [--reps N] [--threads N] [--python /usr/bin/python3]
  * Prints ms per sample for each reader and the ratio (their time / ours; > 1 means we are faster).
  */
 import { spawnSync, execFileSync } from 'node:child_process';
@@ -20,9 +20,10 @@ const arg = (name: string, dflt: string): string => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : dflt;
 };
-const reps = Number(arg('reps', '5'));
+const reps = Number(arg('reps', '3'));
 const threads = Number(arg('threads', '0'));
-const python = arg('python', 'python3');
+// Debian's python3-opencv/python3-av live in the system interpreter, not in a pyenv one.
+const python = arg('python', existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 const cache = join(tmpdir(), 'mmaction-ts-bench');
 mkdirSync(cache, { recursive: true });
 
