@@ -12,6 +12,7 @@ export const commands: Record<string, Command> = {
   env: { summary: 'print versions of node, libtorch, FFmpeg, threads and devices', load: () => import('./env.ts') },
   'checkpoint-info': { summary: 'list the keys, shapes and dtypes of a .pth checkpoint', load: () => import('./checkpoint_info.ts') },
   'print-config': { summary: 'print the merged config (with _base_ files and --cfg-options) as .py/.json/.yaml/.ts', load: () => import('./print_config.ts') },
+  'build-rawframes': { summary: 'extract the RGB frames of a folder of videos to JPEG folders (tools/data/build_rawframes.py)', load: () => import('./build_rawframes.ts') },
 };
 
 function usage(): string {
