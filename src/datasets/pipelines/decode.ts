@@ -106,10 +106,10 @@ export interface VideoReaderLike {
 
 type VideoModule = { VideoReader: { open(path: string, opts?: Record<string, unknown>): Promise<VideoReaderLike> } };
 let videoModule: Promise<VideoModule> | undefined;
-async function openVideo(path: string, type: string): Promise<VideoReaderLike> {
+async function openVideo(path: string, type: string, opts: Record<string, unknown>): Promise<VideoReaderLike> {
   videoModule ??= import(new URL('../../video/index.ts', import.meta.url).href) as Promise<VideoModule>;
   try {
-    return await (await videoModule).VideoReader.open(path);
+    return await (await videoModule).VideoReader.open(path, opts);
   } catch (e) {
     throw new Error(`${type}: cannot open video ${path}: ${(e as Error).message}`);
   }
@@ -118,10 +118,12 @@ async function openVideo(path: string, type: string): Promise<VideoReaderLike> {
 /** Shared Init: open `filename`, set `video_reader` and `total_frames`. */
 abstract class VideoInit implements Transform {
   abstract readonly type: string;
+  /** VideoReader options: OpenCV and PyAV convert with BT.601 whatever the tags say. */
+  protected readerOptions: Record<string, unknown> = { threads: 1, colorMatrix: 'bt601' };
 
   async call(results: Results): Promise<Results> {
     if (typeof results.filename !== 'string') throw new Error(`${this.type}: results.filename must be a string`);
-    const reader = await openVideo(results.filename, this.type);
+    const reader = await openVideo(results.filename, this.type, this.readerOptions);
     results.video_reader = reader;
     results.total_frames = reader.numFrames;
     return results;
@@ -172,7 +174,10 @@ export class DecordInit extends VideoInit {
   readonly type = 'DecordInit';
   constructor(cfg: Cfg, where = 'DecordInit') {
     super();
-    parseOptions(where, cfg, { io_backend: 'disk', num_threads: 1 });
+    const o = parseOptions(where, cfg, { io_backend: 'disk', num_threads: 1 });
+    expectOneOf(where, 'io_backend', o.io_backend, ['disk'] as const);
+    // decord follows the stream's colour tags like the ffmpeg CLI
+    this.readerOptions = { threads: o.num_threads, colorMatrix: 'auto' };
   }
 }
 
@@ -191,7 +196,10 @@ export class PyAVInit extends VideoInit {
   readonly type = 'PyAVInit';
   constructor(cfg: Cfg, where = 'PyAVInit') {
     super();
-    parseOptions(where, cfg, { io_backend: 'disk' });
+    // MMAction2 passes extra kwargs to its FileClient (unused for disk); configs set num_threads
+    const o = parseOptions(where, cfg, { io_backend: 'disk', num_threads: 1 });
+    expectOneOf(where, 'io_backend', o.io_backend, ['disk'] as const);
+    this.readerOptions = { threads: o.num_threads, colorMatrix: 'bt601' };
   }
 }
 
@@ -211,7 +219,10 @@ export class OpenCVInit extends VideoInit {
   readonly type = 'OpenCVInit';
   constructor(cfg: Cfg, where = 'OpenCVInit') {
     super();
-    parseOptions(where, cfg, { io_backend: 'disk' });
+    // MMAction2 passes extra kwargs to its FileClient (unused for disk); configs set num_threads
+    const o = parseOptions(where, cfg, { io_backend: 'disk', num_threads: 1 });
+    expectOneOf(where, 'io_backend', o.io_backend, ['disk'] as const);
+    this.readerOptions = { threads: o.num_threads, colorMatrix: 'bt601' };
   }
 }
 
