@@ -5,6 +5,9 @@
  * training step through Recognizer3D.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { torch } from '../../src/index.ts';
 import { ResNet3d } from '../../src/models/backbones/resnet3d.ts';
@@ -14,6 +17,8 @@ import { X3D, roundRepeats, roundWidth } from '../../src/models/backbones/x3d.ts
 import { I3DHead } from '../../src/models/heads/i3d_head.ts';
 import { TPNHead } from '../../src/models/heads/tpn_head.ts';
 import { Recognizer3D } from '../../src/models/recognizers/recognizer3d.ts';
+import { timesformerCheckpointFilter } from '../../src/models/backbones/timesformer.ts';
+import { saveSync } from '../../src/torch/serialization/index.ts';
 
 const nn = torch.nn;
 type Tensor = torch.Tensor;
@@ -215,5 +220,47 @@ describe('Recognizer3D training step', () => {
     } finally {
       rec.dispose();
     }
+  });
+});
+
+describe('pretrained= in backbone configs', () => {
+  test('a 2D torchvision file is inflated (pretrained2d); a 3D file loads as is (pretrained2d: false)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mmts-3d-'));
+    const cfg = { depth: 18 as const, base_channels: 4, inflate: [1, 0, 1, 0] };
+    const a = new ResNet3d(cfg);
+    const sd2 = stateDict2d(a);
+    try {
+      const file2d = join(dir, 'r18_2d.pth');
+      saveSync({ state_dict: Object.fromEntries(sd2) }, file2d);
+      const b = new ResNet3d({ ...cfg, pretrained: file2d });
+      b.initWeights();
+      const w = (b.getSubmodule('layer1.0.conv1.conv') as torch.nn.Conv3d).weight;
+      assert.ok(w.index(':', ':', 1).allclose(sd2.get('layer1.0.conv1.weight')!.div(3)));
+      const file3d = join(dir, 'r18_3d.pth');
+      saveSync({ state_dict: Object.fromEntries(b.stateDict()) }, file3d);
+      const c = new ResNet3d({ ...cfg, pretrained: file3d, pretrained2d: false });
+      c.initWeights();
+      for (const [k, t] of c.stateDict()) assert.ok(t.equal(b.stateDict().get(k)!), k);
+      b.dispose(); c.dispose();
+    } finally {
+      a.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('timesformerCheckpointFilter renames norms and copies the temporal attention to the spatial one', () => {
+    const t = (v: number) => torch.tensor([v], { dtype: 'float32' });
+    const sd = new Map([
+      ['transformer_layers.layers.0.norms.0.weight', t(1)], ['transformer_layers.layers.0.norms.1.weight', t(2)],
+      ['transformer_layers.layers.0.attentions.0.attn.in_proj_weight', t(3)], ['cls_token', t(4)],
+    ]);
+    const out = timesformerCheckpointFilter(sd);
+    assert.deepEqual([...out.keys()].sort(), [
+      'cls_token', 'transformer_layers.layers.0.attentions.0.attn.in_proj_weight', 'transformer_layers.layers.0.attentions.0.norm.weight',
+      'transformer_layers.layers.0.attentions.1.attn.in_proj_weight', 'transformer_layers.layers.0.attentions.1.norm.weight',
+      'transformer_layers.layers.0.ffns.0.norm.weight',
+    ]);
+    assert.equal(out.get('transformer_layers.layers.0.attentions.1.norm.weight')!.item(), 1);
+    assert.equal(out.get('transformer_layers.layers.0.ffns.0.norm.weight')!.item(), 2);
   });
 });

@@ -9,6 +9,7 @@ import * as torch from '../../torch/index.ts';
 import { defineEntry } from '../../config/registry.ts';
 import { ConvModule, type ActCfg, type NormCfg } from '../common/conv_module.ts';
 import { constantInit, kaimingInit, normalInit } from '../common/weight_init.ts';
+import { loadPretrained } from '../pretrained.ts';
 import type { Backbone } from '../recognizers/base.ts';
 
 const { nn } = torch;
@@ -72,8 +73,11 @@ export class C3D extends nn.Module {
     this.registerModule('dropout', new nn.Dropout(o.dropout_ratio));
   }
 
-  /** init_weights without a checkpoint: kaiming (fan_out) convs, normal(std=init_std) Linear layers, BN = 1. */
+  /** init_weights: `pretrained` loaded non-strictly, or kaiming (fan_out) convs, normal(std=init_std) Linear layers, BN = 1. */
   initWeights(): void {
+    const p = this.o.pretrained;
+    if (typeof p === 'string') { loadPretrained(p).loadInto(this, { strict: false }); return; }
+    if (p !== null && p !== undefined) throw new TypeError('pretrained must be a str or None');
     for (const m of this.modules()) {
       if (m instanceof nn.Conv3d) kaimingInit(m);
       else if (m instanceof nn.Linear) normalInit(m, { std: this.o.init_std });

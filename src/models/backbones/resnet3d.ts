@@ -13,6 +13,7 @@ import { ConvModule, type NormCfg, type ActCfg } from '../common/conv_module.ts'
 import { constantInit, kaimingInit } from '../common/weight_init.ts';
 import { convModule3d, type Conv3dCfg } from './conv2plus1d.ts';
 import { NonLocal3d, type NonLocal3dOptions } from './non_local.ts';
+import { loadPretrained } from '../pretrained.ts';
 import { defineEntry } from '../../config/registry.ts';
 import type { Backbone } from '../recognizers/base.ts';
 
@@ -280,8 +281,20 @@ export class ResNet3d extends nn.Module {
     return this.getModule(name) as torch.nn.Sequential;
   }
 
-  /** init_weights without a checkpoint: kaiming (fan_out) convs, BN = 1, zeroed last BN of each block if zero_init_residual. */
+  /**
+   * init_weights: with `pretrained` a file (or cached URL), inflate it as a 2D ResNet
+   * (pretrained2d, torchvision layout) or load it non-strictly as a 3D checkpoint; without,
+   * kaiming (fan_out) convs, BN = 1, zeroed last BN of each block if zero_init_residual.
+   */
   initWeights(): void {
+    const p = this.o.pretrained;
+    if (typeof p === 'string') {
+      const src = loadPretrained(p);
+      if (this.o.pretrained2d) this.inflateWeights(src.stateDict, src.log);
+      else src.loadInto(this, { strict: false });
+      return;
+    }
+    if (p !== null && p !== undefined) throw new TypeError('pretrained must be a str or None');
     for (const m of this.modules()) {
       if (m instanceof nn.Conv3d) kaimingInit(m);
       else if (m instanceof nn.BatchNorm) constantInit(m, 1);

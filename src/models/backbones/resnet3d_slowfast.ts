@@ -31,6 +31,7 @@ import type { ConvModule } from '../common/conv_module.ts';
 import { kaimingInit } from '../common/weight_init.ts';
 import { convModule3d } from './conv2plus1d.ts';
 import { ResNet3d, inflateResNet3dWeights, type ResNet3dOptions } from './resnet3d.ts';
+import { loadPretrained } from '../pretrained.ts';
 import { defineEntry } from '../../config/registry.ts';
 import type { Backbone } from '../recognizers/base.ts';
 
@@ -158,9 +159,17 @@ export class ResNet3dSlowFast extends torch.nn.Module {
     this.fastPath = this.registerModule('fast_path', buildPathway(o.fast_pathway, 'fast_pathway'));
   }
 
+  /** With `pretrained`, loads that SlowFast checkpoint strictly; otherwise each pathway's own init (fast first, as MMAction2). */
   initWeights(): void {
-    this.fastPath.initWeights();
-    this.slowPath.initWeights();
+    const p = this.o.pretrained;
+    if (typeof p === 'string') {
+      loadPretrained(p).loadInto(this, { strict: true });
+    } else if (p === null || p === undefined) {
+      this.fastPath.initWeights();
+      this.slowPath.initWeights();
+    } else {
+      throw new TypeError('pretrained must be a str or None');
+    }
   }
 
   forward(x: Tensor): [Tensor, Tensor] {

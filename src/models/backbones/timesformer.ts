@@ -19,6 +19,7 @@
 import * as torch from '../../torch/index.ts';
 import type { Tensor } from '../../torch/index.ts';
 import { defineEntry } from '../../config/registry.ts';
+import { loadPretrained } from '../pretrained.ts';
 import type { Backbone } from '../recognizers/base.ts';
 
 const { nn, F } = torch;
@@ -373,10 +374,24 @@ export class TimeSformer extends nn.Module {
     return layers;
   }
 
-  /** init_weights without a checkpoint: trunc_normal_(std=0.02) on pos_embed and cls_token. */
+  /**
+   * init_weights: trunc_normal_(std=0.02) on pos_embed and cls_token, then, with `pretrained`,
+   * that checkpoint (a ViT one for divided space-time goes through timesformerCheckpointFilter)
+   * loaded non-strictly.
+   */
   initWeights(): void {
     nn.init.truncNormal_(this.posEmbed, 0, 0.02);
     nn.init.truncNormal_(this.clsToken, 0, 0.02);
+    const p = this.o.pretrained;
+    if (typeof p === 'string') {
+      const src = loadPretrained(p);
+      const sd = this.o.attention_type === 'divided_space_time' ? timesformerCheckpointFilter(src.stateDict) : src.stateDict;
+      const report = this.loadStateDict(sd, { strict: false });
+      if (report.missingKeys.length || report.unexpectedKeys.length || report.shapeMismatch.length)
+        src.log(`TimeSformer: from ${p}: missing ${report.missingKeys.length}, unexpected ${report.unexpectedKeys.length}, shape mismatch ${report.shapeMismatch.length}`);
+    } else if (p !== null && p !== undefined) {
+      throw new TypeError('pretrained must be a str or None');
+    }
   }
 
   forward(x: Tensor): Tensor {
@@ -403,6 +418,22 @@ export class TimeSformer extends nn.Module {
   }
 }
 
+
+/**
+ * MMAction2's remap of an image-transformer checkpoint for divided space-time attention:
+ * `norms.0` becomes `attentions.0.norm`, `norms.1` becomes `ffns.0.norm`, and every
+ * `attentions.0.*` is copied to `attentions.1.*` (the spatial attention starts as the
+ * pretrained one). A new Map; the tensors of the copies are clones.
+ */
+export function timesformerCheckpointFilter(sd: Map<string, Tensor>): Map<string, Tensor> {
+  const renamed = new Map<string, Tensor>();
+  for (const [k, v] of sd) {
+    renamed.set(k.includes('norms') ? k.replace('norms.0', 'attentions.0.norm').replace('norms.1', 'ffns.0.norm') : k, v);
+  }
+  const out = new Map(renamed);
+  for (const [k, v] of renamed) if (k.includes('attentions.0')) out.set(k.replace('attentions.0', 'attentions.1'), torch.keep(v.clone()));
+  return out;
+}
 
 /** Registry entry (type 'TimeSformer'). */
 export const TIMESFORMER_ENTRY = defineEntry<TimeSformerOptions, Backbone>({

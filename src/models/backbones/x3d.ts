@@ -11,6 +11,7 @@
 import * as torch from '../../torch/index.ts';
 import { ConvModule, buildActivationLayer, type ActCfg, type NormCfg } from '../common/conv_module.ts';
 import { constantInit, kaimingInit } from '../common/weight_init.ts';
+import { loadPretrained } from '../pretrained.ts';
 import { defineEntry } from '../../config/registry.ts';
 import type { Backbone } from '../recognizers/base.ts';
 
@@ -188,8 +189,11 @@ export class X3D extends nn.Module {
     this.featDim = Math.trunc(featDim * o.gamma_b);
   }
 
-  /** init_weights without a checkpoint: kaiming (fan_out) convs, BN = 1, zeroed conv3 BN of every block if zero_init_residual. */
+  /** init_weights: `pretrained` loaded non-strictly, or kaiming (fan_out) convs, BN = 1, zeroed conv3 BN of every block if zero_init_residual. */
   initWeights(): void {
+    const p = this.o.pretrained;
+    if (typeof p === 'string') { loadPretrained(p).loadInto(this, { strict: false }); return; }
+    if (p !== null && p !== undefined) throw new TypeError('pretrained must be a str or None');
     for (const m of this.modules()) {
       if (m instanceof nn.Conv3d) kaimingInit(m);
       else if (m instanceof nn.BatchNorm) constantInit(m, 1);
