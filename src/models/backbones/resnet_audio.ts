@@ -98,9 +98,9 @@ export class ResNetAudio extends nn.Module {
     const blocks = ARCH[o.depth];
     if (!blocks) throw new RangeError(`invalid depth ${o.depth} for resnet (ResNetAudio: 50, 101 or 152)`);
     if (!(o.num_stages >= 1 && o.num_stages <= 4)) throw new RangeError(`num_stages must be 1..4, got ${o.num_stages}`);
-    const fact = Array.isArray(o.factorize) ? o.factorize : Array(o.num_stages).fill(o.factorize);
-    if (fact.length !== o.num_stages && !(fact.length === 1)) throw new RangeError(`factorize: expected ${o.num_stages} entries, got ${fact.length}`);
-    const stageFact = fact.length === 1 ? Array(o.num_stages).fill(fact[0]) : fact;
+    // _ntuple(num_stages): a list is used as given (extra entries ignored), a number repeated.
+    const stageFact = Array.isArray(o.factorize) ? o.factorize : Array(o.num_stages).fill(o.factorize);
+    if (stageFact.length < o.num_stages) throw new RangeError(`factorize: expected ${o.num_stages} entries, got ${stageFact.length}`);
     this.conv1 = this.registerModule('conv1', new ConvModule(o.in_channels, o.base_channels, o.conv1_kernel, {
       stride: o.conv1_stride, bias: false, conv_cfg: { type: 'ConvAudio', op: 'sum' }, norm_cfg: o.norm_cfg, act_cfg: o.act_cfg,
     }));

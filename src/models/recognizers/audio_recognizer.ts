@@ -12,6 +12,7 @@ type Tensor = torch.Tensor;
 export class AudioRecognizer extends BaseRecognizer {
   forwardTrain(audios: Tensor, labels: Tensor): LossDict {
     const head = this.head();
+    this.checkInput(audios, 5, '[N, num_clips, C, H, W]');
     return torch.tidy(() => {
       const x = this.extractFeat(audios.reshape([-1, ...audios.shape.slice(2)]));
       return head.loss(head.call(x), labels.squeeze());
@@ -19,6 +20,7 @@ export class AudioRecognizer extends BaseRecognizer {
   }
 
   private doTest(audios: Tensor): Tensor {
+    this.checkInput(audios, 5, '[N, num_clips, C, H, W]');
     return torch.tidy(() => {
       const numSegs = audios.shape[1];
       const x = this.extractFeat(audios.reshape([-1, ...audios.shape.slice(2)])); // [N*clips, C, H, W]

@@ -146,6 +146,14 @@ export abstract class BaseRecognizer extends torch.nn.Module {
     });
   }
 
+  /** Checks the input rank before anything reshapes it, with the layout MMAction2 expects. */
+  protected checkInput(imgs: Tensor, ndim: number, layout: string): void {
+    if (!(imgs instanceof torch.Tensor)) throw new TypeError(`${this.constructor.name}: expected a Tensor ${layout}, got ${typeof imgs}`);
+    if (imgs.ndim !== ndim) {
+      throw new RangeError(`${this.constructor.name}: expected a ${ndim}-D input ${layout}, got shape [${imgs.shape.join(', ')}]`);
+    }
+  }
+
   abstract forwardTrain(imgs: Tensor, labels: Tensor, extra?: Record<string, unknown>): LossDict;
   /** Test-mode scores exactly as MMAction2's `model(imgs, return_loss=False)` (a Tensor instead of numpy). */
   abstract forwardTest(imgs: Tensor): Tensor;

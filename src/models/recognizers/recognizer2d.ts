@@ -9,6 +9,8 @@ import { BaseRecognizer } from './base.ts';
 
 type Tensor = torch.Tensor;
 
+const LAYOUT_2D = '[N, num_crops*num_segs, C, H, W]';
+
 function toList(x: Tensor | Tensor[]): Tensor[] {
   return Array.isArray(x) ? x : [x];
 }
@@ -27,6 +29,7 @@ export class Recognizer2D extends BaseRecognizer {
 
   forwardTrain(imgs: Tensor, labels: Tensor, extra: Record<string, unknown> = {}): LossDict {
     const head = this.head();
+    this.checkInput(imgs, 5, LAYOUT_2D);
     return torch.tidy(() => {
       const batches = imgs.shape[0];
       const flat = imgs.reshape([-1, ...imgs.shape.slice(2)]); // [N*T, C, H, W]
@@ -46,6 +49,7 @@ export class Recognizer2D extends BaseRecognizer {
   }
 
   private doTest(imgs: Tensor): Tensor {
+    this.checkInput(imgs, 5, LAYOUT_2D);
     return torch.tidy(() => {
       const batches = imgs.shape[0];
       const flat = imgs.reshape([-1, ...imgs.shape.slice(2)]); // [N*T, C, H, W]
@@ -68,6 +72,7 @@ export class Recognizer2D extends BaseRecognizer {
   }
 
   private doFcnTest(imgs: Tensor): Tensor {
+    this.checkInput(imgs, 5, LAYOUT_2D);
     const cfg = this.testCfg ?? {};
     return torch.tidy(() => {
       const batches = imgs.shape[0];

@@ -8,9 +8,12 @@ import { BaseRecognizer } from './base.ts';
 
 type Tensor = torch.Tensor;
 
+const LAYOUT_3D = '[N, num_clips, C, T, H, W]';
+
 export class Recognizer3D extends BaseRecognizer {
   forwardTrain(imgs: Tensor, labels: Tensor, extra: Record<string, unknown> = {}): LossDict {
     const head = this.head();
+    this.checkInput(imgs, 6, LAYOUT_3D);
     return torch.tidy(() => {
       const flat = imgs.reshape([-1, ...imgs.shape.slice(2)]); // [N*clips, C, T, H, W]
       const losses: LossDict = {};
@@ -27,6 +30,7 @@ export class Recognizer3D extends BaseRecognizer {
   }
 
   private doTest(imgs: Tensor): Tensor {
+    this.checkInput(imgs, 6, LAYOUT_3D);
     return torch.tidy(() => {
       const batches = imgs.shape[0];
       const numSegs = imgs.shape[1];
