@@ -12,7 +12,12 @@ export const commands: Record<string, Command> = {
   env: { summary: 'print versions of node, libtorch, FFmpeg, threads and devices', load: () => import('./env.ts') },
   'checkpoint-info': { summary: 'list the keys, shapes and dtypes of a .pth checkpoint', load: () => import('./checkpoint_info.ts') },
   'print-config': { summary: 'print the merged config (with _base_ files and --cfg-options) as .py/.json/.yaml/.ts', load: () => import('./print_config.ts') },
+  train: { summary: 'train a recognizer from a config (tools/train.py): checkpoints, logs, --validate, --resume-from', load: () => import('./train.ts') },
+  test: { summary: 'test a checkpoint on data.test (tools/test.py): --eval metrics, --out results.pkl/.json', load: () => import('./test.ts') },
+  demo: { summary: 'predict the action in a video and optionally write it with the label drawn (demo/demo.py)', load: () => import('./demo.ts') },
+  'synth-motion': { summary: 'write the built-in SynthMotion dataset (motion-defined classes) as videos with MMAction2 file lists', load: () => import('./synth_motion.ts') },
   'build-rawframes': { summary: 'extract the RGB frames of a folder of videos to JPEG folders (tools/data/build_rawframes.py)', load: () => import('./build_rawframes.ts') },
+  'build-file-list': { summary: 'write annotation lists of frame folders or videos (tools/data/build_file_list.py)', load: () => import('./build_file_list.ts') },
 };
 
 function usage(): string {

@@ -1,0 +1,63 @@
+/**
+ * Testing a recognizer (MMAction2's mmaction/apis/test.py and tools/test.py's flow):
+ * `singleGpuTest(model, loader)` gives the score rows; `testModel(cfg, checkpoint, ...)` builds
+ * the test set and the model, loads the checkpoint, tests, evaluates and dumps.
+ */
+import { Config } from '../config/config.ts';
+import { buildDataset, buildDataloader } from '../datasets/index.ts';
+import { buildModel } from '../models/builder.ts';
+import { loadCheckpoint } from '../models/checkpoint.ts';
+import { dumpResults } from '../runner/results.ts';
+import { singleGpuTest, type TestOptions } from '../runner/engine.ts';
+import type { LoaderLike } from '../runner/types.ts';
+import { dataloaderOptions } from './train.ts';
+
+export { singleGpuTest, type TestOptions };
+
+export interface TestModelOptions {
+  /** Where to dump the results (.pkl/.json/.yaml). */
+  out?: string | null;
+  /** Metrics to evaluate (`--eval top_k_accuracy mean_class_accuracy`); default none. */
+  eval?: string[] | null;
+  /** `--eval-options`: metric_options merged over the config's evaluation. */
+  evalOptions?: Record<string, unknown> | null;
+  /** `--average-clips score|prob`: overrides test_cfg.average_clips. */
+  averageClips?: 'score' | 'prob' | null;
+  /** Progress callback (done, total). */
+  onProgress?: (done: number, total: number) => void;
+  log?: (msg: string) => void;
+}
+
+/** tools/test.py's single-process flow. Returns the metrics (empty without `eval`) and the results. */
+export async function testModel(cfgOrPath: Config | string, checkpoint: string, o: TestModelOptions = {}): Promise<{ metrics: Record<string, number>; results: number[][] }> {
+  const cfg = typeof cfgOrPath === 'string' ? Config.fromFile(cfgOrPath) : cfgOrPath;
+  const log = o.log ?? ((m: string) => console.log(m));
+  if (o.averageClips) {
+    if (cfg.has('model.test_cfg')) cfg.set('model.test_cfg.average_clips', o.averageClips);
+    else if (cfg.has('test_cfg')) cfg.set('test_cfg.average_clips', o.averageClips);
+    else cfg.set('model.test_cfg', { average_clips: o.averageClips });
+  }
+  const data = cfg.get<Record<string, any>>('data') ?? {};
+  if (!data.test) throw new Error(`${cfg.filename ?? 'config'}: data.test is missing`);
+  const dataset = buildDataset({ ...data.test, test_mode: true }, 'data.test');
+  const loader = buildDataloader(dataset, dataloaderOptions(data, 'test_dataloader', { shuffle: false, seed: 0 }));
+  const model = buildModel(cfg.get('model') as never, { train_cfg: null, test_cfg: cfg.get('test_cfg') ?? null });
+  await loadCheckpoint(model, checkpoint, { logger: (m) => log(m) });
+  const results = await singleGpuTest(model, loader as unknown as LoaderLike, { onProgress: o.onProgress });
+  if (o.out) {
+    log(`\nwriting results to ${o.out}`);
+    await dumpResults(results, o.out);
+  }
+  let metrics: Record<string, number> = {};
+  if (o.eval && o.eval.length) {
+    const evalCfg = { ...(cfg.get<Record<string, any>>('evaluation') ?? {}), ...(o.evalOptions ?? {}) };
+    for (const k of ['interval', 'tmpdir', 'start', 'gpu_collect', 'save_best', 'rule', 'by_epoch', 'broadcast_bn_buffers', 'broadcast_bn_buffer', 'metrics']) delete evalCfg[k];
+    const { metric_options, ...rest } = evalCfg;
+    if (Object.keys(rest).length) throw new Error(`evaluation: unknown option(s) ${Object.keys(rest).join(', ')} for testing (valid: metric_options)`);
+    metrics = (dataset as unknown as { evaluate: (...a: unknown[]) => Record<string, number> })
+      .evaluate(results, o.eval, metric_options ?? undefined, { info: log });
+    for (const [k, v] of Object.entries(metrics)) log(`${k}: ${v.toFixed(4)}`);
+  }
+  model.dispose();
+  return { metrics, results };
+}
