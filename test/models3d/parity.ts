@@ -113,8 +113,13 @@ export function describeParity(name: string, o: ParityOptions = {}): void {
         const report = rec.loadStateDict(sd, { strict: true });
         assert.deepEqual([report.missingKeys, report.unexpectedKeys], [[], []]);
         rec.eval();
-        const out = torch.noGrad(() => rec.forwardTest(fx.npy('input.npy')));
+        const input = fx.npy('input.npy');
+        const out = torch.noGrad(() => rec.forwardTest(input));
         assertAllClose(out, fx.npy('output.npy'), 'forwardTest scores');
+        // flat memory: a second forward leaves no native tensor behind but its result
+        const live = torch.memory().liveHandles;
+        torch.noGrad(() => rec.forwardTest(input)).dispose();
+        assert.equal(torch.memory().liveHandles, live, 'live tensors after a second forwardTest');
       } finally {
         rec.dispose();
       }
