@@ -176,6 +176,22 @@ test('PyTorch 1.13 torch.load reads what mmaction-ts saved, identically', async 
       assert.equal(r.status, 0, `torch.load check of ${p} failed:\n${r.stdout}\n${r.stderr}`);
       assert.match(r.stdout, /^OK/m);
     }
+    // an MMAction2 checkpoint loaded and saved again is the same checkpoint to PyTorch
+    // (meta, key order, values, and the state dict's _metadata module versions)
+    const original = join(fixtures, 'mmaction', 'bmn_t16', 'checkpoint.pth');
+    const resaved = join(dir, 'resaved.pth');
+    await save(await load(original), resaved);
+    const script = [
+      'import sys, torch',
+      'a, b = torch.load(sys.argv[1]), torch.load(sys.argv[2])',
+      "sa, sb = a['state_dict'], b['state_dict']",
+      "assert type(sb).__name__ == 'OrderedDict' and list(sa) == list(sb)",
+      'assert all(torch.equal(sa[k], sb[k]) and sa[k].dtype == sb[k].dtype for k in sa)',
+      "assert sa._metadata == sb._metadata and a['meta'] == b['meta']",
+      "print('OK')",
+    ].join('\n');
+    const r = spawnSync(py, ['-c', script, original, resaved], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -15,6 +15,6 @@ export {
 export { PickleError, pickle, unpickle } from './pickle.ts';
 export { ZipError } from './zip.ts';
 export {
-  isOrderedDict, markOrderedDict, orderedDict, pyFloat, pyTuple, PyFloat, PyTuple, PyObject, PyGlobal, NdArray, NpDType,
+  isOrderedDict, markOrderedDict, pyStateOf, orderedDict, pyFloat, pyTuple, PyFloat, PyTuple, PyObject, PyGlobal, NdArray, NpDType,
   type PyDict,
 } from './pytypes.ts';

@@ -7,7 +7,8 @@
  * to JS as described in pytypes.ts.
  */
 import {
-  defineKey, isIndexKey, isOrderedDict, markOrderedDict, NdArray, NpDType, PyFloat, PyGlobal, PyObject, PyTuple,
+  defineKey, isIndexKey, isOrderedDict, markOrderedDict, NdArray, NpDType, PyFloat, PyGlobal, PyObject, pyStateOf, PyTuple,
+  setPyState,
 } from './pytypes.ts';
 
 export class PickleError extends Error {
@@ -54,6 +55,8 @@ const isSettable = (x: unknown): x is Settable =>
 /** A Python dict while unpickling; turned into an object or a Map at the end (see pytypes.ts). */
 class RawDict extends Map<unknown, unknown> {
   ordered = false;
+  /** BUILD state (an OrderedDict's __dict__, e.g. a state dict's _metadata). */
+  state: unknown = undefined;
 }
 
 const MODULE_RENAMES: Record<string, string> = { __builtin__: 'builtins', copy_reg: 'copyreg' };
@@ -497,6 +500,7 @@ class Unpickler {
           const state = this.pop(at);
           const obj = this.top(at);
           if (obj instanceof PyObject) obj.state = state;
+          else if (obj instanceof RawDict) obj.state = state;
           else if (isSettable(obj)) obj.__setstate__(state);
           // BUILD on a container (e.g. an OrderedDict subclass' __dict__) carries no data we keep
           break;
@@ -592,12 +596,14 @@ function finalizeDicts(root: unknown, mode: 'auto' | 'map'): unknown {
         if (x.ordered) markOrderedDict(o);
         done.set(x, o);
         for (const [k, v] of x) defineKey(o, k as string, conv(v));
+        if (x.state !== undefined && x.state !== null) setPyState(o, conv(x.state));
         return o;
       }
       const m = new Map<unknown, unknown>();
       if (x.ordered) markOrderedDict(m);
       done.set(x, m);
       for (const [k, v] of x) m.set(conv(k), conv(v));
+      if (x.state !== undefined && x.state !== null) setPyState(m, conv(x.state));
       return m;
     }
     done.set(x, x);
@@ -838,6 +844,11 @@ class Pickler {
       }
       this.put(x);
       if (entries.length) this.setitems(entries, path);
+      const state = pyStateOf(x);
+      if (isOrderedDict(x) && state !== undefined && state !== null) {
+        this.save(state, `${path}.__state__`);
+        this.w.u8(OP.BUILD);
+      }
       return;
     }
     if (x instanceof Set) {

@@ -23,6 +23,21 @@
 /** The marker property of an OrderedDict (a non-enumerable symbol, invisible to Object.keys/JSON). */
 export const ORDERED_DICT: unique symbol = Symbol.for('mmaction.serialization.OrderedDict');
 
+/**
+ * The instance state of a dict subclass (e.g. the `_metadata` of a PyTorch state dict, which
+ * records module versions), kept as a hidden property so that a re-saved state dict keeps it.
+ */
+export const PY_STATE: unique symbol = Symbol.for('mmaction.serialization.state');
+
+/** The pickled instance state of a loaded dict (`{_metadata: ...}` for PyTorch state dicts), if any. */
+export function pyStateOf(x: object): unknown {
+  return (x as { [PY_STATE]?: unknown })[PY_STATE];
+}
+
+export function setPyState(x: object, state: unknown): void {
+  Object.defineProperty(x, PY_STATE, { value: state, enumerable: false, configurable: true, writable: true });
+}
+
 export type PyKey = string | number | bigint | boolean | null | unknown[];
 
 /** A dict with string keys: key order is insertion order. */
