@@ -5,7 +5,7 @@
  * Lines are kept within 79 columns by breaking the innermost structures that do not fit.
  */
 import { stringify as toYaml } from 'yaml';
-import { floatRepr, isDict, PyTuple, strRepr, toPlain, type PyDict, type PyValue } from './python/values.ts';
+import { floatRepr, intKeys, isDict, PyTuple, strRepr, toPlain, type PyDict, type PyValue } from './python/values.ts';
 
 const WIDTH = 79;
 const INDENT = '    ';
@@ -37,10 +37,12 @@ const pyStyle: Style = {
   },
   dict(d) {
     const keys = Object.keys(d);
-    if (keys.every((k) => IDENT.test(k) && !PY_KEYWORDS.has(k))) {
+    const ints = new Set(intKeys(d));
+    if (keys.every((k) => IDENT.test(k) && !PY_KEYWORDS.has(k) && !ints.has(k))) {
       return { open: 'dict(', close: ')', entry: (k, v) => `${k}=${v}` };
     }
-    return { open: '{', close: '}', entry: (k, v) => `${strRepr(k)}: ${v}` };
+    // mmcv's pretty_text writes dicts with other keys as dict({...})
+    return { open: 'dict({', close: '})', entry: (k, v) => `${ints.has(k) ? k : strRepr(k)}: ${v}` };
   },
   list: ['[', ']'],
   // mmcv's pretty_text (through yapf) writes one-element tuples as `(1, )`
@@ -106,7 +108,9 @@ function flat(v: PyValue, style: Style, room: number): string | undefined {
 /** `v` written at column `col`, followed by `tail` (a comma or closing brackets) on its last line. */
 function block(v: PyValue, style: Style, indent: string, col: number, tail: string): string {
   const one = flat(v, style, WIDTH - col - tail.length);
-  if (one !== undefined) return one;
+  // yapf (mmcv's pretty_text) puts each entry of a nested {...} mapping on its own line
+  const nestedMapping = style === pyStyle && indent !== '' && isDict(v) && style.dict(v).open === 'dict({' && Object.keys(v).length > 1;
+  if (one !== undefined && !nestedMapping) return one;
   const inner = indent + INDENT;
   const comma = ',';
   let open: string;
@@ -123,15 +127,58 @@ function block(v: PyValue, style: Style, indent: string, col: number, tail: stri
   } else {
     return style.scalar(v); // a long string: Python allows it past the limit
   }
-  // Python: the closing bracket ends the last item's line, as yapf (mmcv's pretty_text) writes it
-  const hug = style === pyStyle;
+  if (style !== pyStyle) {
+    const lines = items.map(([prefix, x]) => inner + prefix + block(x, style, inner, inner.length + prefix.length, comma) + comma);
+    return `${open}\n${lines.join('\n')}\n${indent}${close}`;
+  }
+  // Python, laid out as yapf lays out mmcv's pretty_text: a dict(...) call hugs its closing
+  // bracket and first tries all its arguments on one continuation line; a list that needs
+  // several lines puts its closing bracket on a line of its own.
+  const isCall = isDict(v) && open === 'dict(';
+  if (Array.isArray(v) && v.every((x) => !isDict(x) && !Array.isArray(x))) {
+    // a list of plain values is packed into as few lines as fit
+    const lines: string[] = [];
+    let line = '';
+    items.forEach(([, x], i) => {
+      const piece = style.scalar(x) + (i < items.length - 1 ? comma : '');
+      if (line && inner.length + line.length + 1 + piece.length > WIDTH) { lines.push(line); line = piece; }
+      else line = line ? `${line} ${piece}` : piece;
+    });
+    lines.push(line);
+    return `${open}\n${lines.map((l) => inner + l).join('\n')}\n${indent}${close}`;
+  }
+  if (isCall) {
+    const parts: string[] = [];
+    for (const [prefix, x] of items) {
+      const f = flat(x, style, WIDTH);
+      if (f === undefined) break;
+      parts.push(prefix + f);
+    }
+    const joined = parts.join(', ');
+    if (parts.length === items.length && inner.length + joined.length + close.length + tail.length <= WIDTH) {
+      return `${open}\n${inner}${joined}${close}`;
+    }
+    if (parts.length === items.length && parts.length > 1 && inner.length + joined.length + close.length <= WIDTH) {
+      // fits but for the comma after it: yapf then packs the arguments over two lines
+      const lines: string[] = [];
+      let line = '';
+      parts.forEach((p, i) => {
+        const piece = p + (i < parts.length - 1 ? comma : close);
+        const room = WIDTH - (i === parts.length - 1 ? tail.length : 0);
+        if (line && inner.length + line.length + 1 + piece.length > room) { lines.push(line); line = piece; }
+        else line = line ? `${line} ${piece}` : piece;
+      });
+      lines.push(line);
+      return `${open}\n${lines.map((l) => inner + l).join('\n')}`;
+    }
+  }
   const lines = items.map(([prefix, x], i) => {
     const last = i === items.length - 1;
-    const sep = last && hug ? '' : comma;
-    const after = last && hug ? close + tail : sep;
+    const sep = last ? '' : comma;
+    const after = last && isCall ? close + tail : sep;
     return inner + prefix + block(x, style, inner, inner.length + prefix.length, after) + sep;
   });
-  return hug ? `${open}\n${lines.join('\n')}${close}` : `${open}\n${lines.join('\n')}\n${indent}${close}`;
+  return isCall ? `${open}\n${lines.join('\n')}${close}` : `${open}\n${lines.join('\n')}\n${indent}${close}`;
 }
 
 /** The config as Python text, one `name = value` statement per top-level key. */

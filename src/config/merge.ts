@@ -4,7 +4,7 @@
  * replaces the base dict, anything else (lists included) replaces; with `allowListKeys`, digit
  * keys index into lists (`data.train.pipeline.0.type=...`).
  */
-import { isDict, isList, PyTuple, repr, typeName, type PyDict, type PyValue } from './python/values.ts';
+import { intKeys, isDict, isList, PyTuple, repr, setIntKeys, typeName, type PyDict, type PyValue } from './python/values.ts';
 
 export const BASE_KEY = '_base_';
 export const DELETE_KEY = '_delete_';
@@ -61,6 +61,7 @@ export function mergeAIntoB(a: PyDict, b: PyDict | PyValue[], allowListKeys = fa
       out[k] = v0;
     }
   }
+  if (!Array.isArray(out) && intKeys(a).length) setIntKeys(out, [...intKeys(out), ...intKeys(a)]);
   return out;
 }
 

@@ -148,7 +148,7 @@ test('prettyText is Python that reads back to the same config, with ints, floats
   const long = text.split('\n').filter((l) => l.length > 79);
   assert.ok(long.length > 0 && long.every((l) => /^\s*\w+ ?= ?'[^']*',?$/.test(l)), long.join('\n'));
   const small = new Config({ a: 1, b: { 'x-y': [1.5, 'q'], c: null, d: true } });
-  assert.equal(small.prettyText, "a = 1\nb = dict({'x-y': [1.5, 'q'], 'c': None, 'd': True})\n".replace("dict({'x-y': [1.5, 'q'], 'c': None, 'd': True})", "{'x-y': [1.5, 'q'], 'c': None, 'd': True}"));
+  assert.equal(small.prettyText, "a = 1\nb = dict({'x-y': [1.5, 'q'], 'c': None, 'd': True})\n");
 });
 
 test('dump to .py/.json/.yaml/.ts writes atomically and each reads back', () => {

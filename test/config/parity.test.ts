@@ -19,12 +19,13 @@ test('there are parity fixtures', () => {
 for (const name of names) {
   const want = JSON.parse(readFileSync(join(parity, name, 'config.json'), 'utf8'));
 
-  test(`${name}: config.py (mmcv pretty_text) loads to config.json`, () => {
+  test(`${name}: config.py (mmcv pretty_text) loads to config.json and prints back identically`, () => {
     const cfg = Config.fromFile(join(parity, name, 'config.py'));
     assert.deepStrictEqual(cfg.toObject(), want);
     // and key order is Python's
     assert.deepStrictEqual(Object.keys(cfg.toObject()), Object.keys(want));
-    // our pretty text reads back to the same typed values
+    // our pretty text is mmcv's (yapf-formatted) pretty_text, byte for byte, and reads back the same
+    assert.equal(cfg.prettyText, readFileSync(join(parity, name, 'config.py'), 'utf8'));
     assert.deepStrictEqual(Config.fromString(cfg.prettyText, '.py').toPyValue(), cfg.toPyValue());
   });
 

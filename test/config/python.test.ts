@@ -98,3 +98,15 @@ test('errors show the source line with a caret', () => {
 test('errors inside f-strings point into the string', () => {
   assert.match(evalErr("w = 1\na = f'{w}_{nope}'"), /^bad\.py:2:12: NameError: name 'nope' is not defined/);
 });
+
+test('int dict keys stay ints: in the pretty text, in iteration, across merges', async () => {
+  const { Config } = await import('../../src/config/config.ts');
+  const cfg = Config.fromString("m = {2: 4, 4: 2, 'a': 1}\nks = [k for k in m]\nt = dict(flip_label_map=m)\n", '.py');
+  assert.deepStrictEqual(cfg.get('ks'), [2, 4, 'a']);
+  assert.match(cfg.prettyText, /^m = dict\(\{2: 4, 4: 2, 'a': 1\}\)$/m);
+  assert.deepStrictEqual(cfg.toObject().m, { 2: 4, 4: 2, a: 1 });
+  cfg.merge({ 't.flip_label_map.x': 1 });
+  // a key from --cfg-options is a string, as in mmcv
+  assert.match(cfg.prettyText, /^t = dict\(flip_label_map=dict\(\{2: 4, 4: 2, 'a': 1, 'x': 1\}\)\)$/m);
+  assert.deepStrictEqual(Config.fromString(cfg.prettyText, '.py').toPyValue(), cfg.toPyValue());
+});

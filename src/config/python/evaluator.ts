@@ -6,7 +6,7 @@ import { parseModule, type Arg, type Expr, type FPart, type Generator, type Stmt
 import { ConfigSyntaxError } from './tokenizer.ts';
 import { formatValue, FormatError, percentFormat } from './format.ts';
 import {
-  isDict, isList, numeric, pyEquals, PyFunction, PyTuple, repr, str, truthy, typeName,
+  intKeys, isDict, isList, numeric, pyEquals, PyFunction, pyKeys, PyTuple, repr, setIntKeys, str, truthy, typeName,
   type PyDict, type PyValue,
 } from './values.ts';
 
@@ -103,7 +103,7 @@ class Evaluator {
       } else if (tg.t === 'subscript') {
         const obj = this.expr(tg.value);
         const key = this.expr(tg.index);
-        if (isDict(obj)) obj[dictKey(key)] = v;
+        if (isDict(obj)) setKey(obj, key, v);
         else if (isList(obj)) obj[index(obj, key)] = v;
         else err('TypeError', `'${typeName(obj)}' object does not support item assignment`);
       } else if (tg.t === 'attr') {
@@ -140,9 +140,9 @@ class Evaluator {
           if ('spread' in item) {
             const v = this.expr(item.spread);
             if (!isDict(v)) err('TypeError', `'${typeName(v)}' object is not a mapping`);
-            Object.assign(out, v);
+            update(out, v as PyDict);
           } else {
-            const k = dictKey(this.expr(item.key));
+            const k = this.expr(item.key);
             setKey(out, k, this.expr(item.value));
           }
         }
@@ -194,7 +194,7 @@ class Evaluator {
       }
       case 'dictcomp': {
         const out: PyDict = {};
-        this.comprehend(e.gens, () => { setKey(out, dictKey(this.expr(e.key)), this.expr(e.value)); });
+        this.comprehend(e.gens, () => { setKey(out, this.expr(e.key), this.expr(e.value)); });
         return out;
       }
     }
@@ -299,7 +299,7 @@ class Evaluator {
 function iterate(v: PyValue): PyValue[] {
   if (Array.isArray(v)) return [...v];
   if (typeof v === 'string') return [...v];
-  if (isDict(v)) return Object.keys(v);
+  if (isDict(v)) return pyKeys(v);
   return err('TypeError', `'${typeName(v)}' object is not iterable`);
 }
 
@@ -313,9 +313,20 @@ function dictKey(k: PyValue): string {
   return err('TypeError', `unhashable type: '${typeName(k)}'`);
 }
 
-function setKey(d: PyDict, k: string, v: PyValue): void {
+/** `d[key] = v` for a Python key (an int key is remembered as such, see INT_KEYS). */
+function setKey(d: PyDict, key: PyValue, v: PyValue): void {
+  const k = dictKey(key);
   if (k === '__proto__') err('KeyError', "the key '__proto__' is not allowed in config files");
+  const isInt = typeof key === 'bigint';
+  const ints = intKeys(d);
   d[k] = v;
+  if (isInt !== ints.includes(k)) setIntKeys(d, isInt ? [...ints, k] : ints.filter((x) => x !== k));
+}
+
+/** `d.update(src)` / `{**src}`, keeping int keys. */
+function update(d: PyDict, src: PyDict): void {
+  const ints = new Set(intKeys(src));
+  for (const [k, v] of Object.entries(src)) setKey(d, ints.has(k) ? BigInt(k) : k, v);
 }
 
 function index(seq: PyValue[] | string, key: PyValue): number {
@@ -510,12 +521,12 @@ function toFloat(v: PyValue): number {
   return err('TypeError', `float() argument must be a string or a number, not '${typeName(v)}'`);
 }
 
-function pairs(v: PyValue, name: string): [string, PyValue][] {
-  if (isDict(v)) return Object.entries(v);
+function pairs(v: PyValue, name: string): [PyValue, PyValue][] {
+  if (isDict(v)) return pyKeys(v).map((k) => [k, v[String(k)]]);
   return iterate(v).map((p, i) => {
     const kv = Array.isArray(p) ? p : typeof p === 'string' ? [...p] : null;
     if (!kv || kv.length !== 2) err('ValueError', `${name}: sequence element #${i} has length ${kv ? kv.length : '?'}; 2 is required`);
-    return [dictKey(kv![0]), kv![1]] as [string, PyValue];
+    return [kv![0], kv![1]] as [PyValue, PyValue];
   });
 }
 
@@ -694,9 +705,9 @@ const DICT_METHODS: Record<string, (d: PyDict, args: PyValue[], kw: [string, PyV
     const k = dictKey(args[0]);
     return Object.prototype.hasOwnProperty.call(d, k) ? d[k] : (args[1] ?? null);
   },
-  keys: (d) => Object.keys(d),
+  keys: (d) => pyKeys(d),
   values: (d) => Object.values(d),
-  items: (d) => Object.entries(d).map(([k, v]) => PyTuple.make(k, v)),
+  items: (d) => pyKeys(d).map((k) => PyTuple.make(k, d[String(k)])),
   copy: (d) => ({ ...d }),
   update: (d, args, kw) => {
     if (args.length) for (const [k, v] of pairs(args[0], 'update')) setKey(d, k, v);
@@ -712,6 +723,7 @@ const DICT_METHODS: Record<string, (d: PyDict, args: PyValue[], kw: [string, PyV
     }
     const v = d[k];
     delete d[k];
+    setIntKeys(d, intKeys(d));
     return v;
   },
 };

@@ -52,6 +52,30 @@ export type PyValue =
 /** Plain JSON data, what `Config.toObject()` gives. */
 export type Plain = null | boolean | number | string | Plain[] | { [key: string]: Plain };
 
+/**
+ * Python dicts may have int keys (`flip_label_map={2: 4}`); JS object keys are strings, so a dict
+ * lists its int keys under this symbol (copied by spreads, ignored by JSON and Object.keys).
+ */
+export const INT_KEYS: unique symbol = Symbol('python int keys');
+
+export function intKeys(d: PyDict): readonly string[] {
+  return (d as unknown as { [INT_KEYS]?: readonly string[] })[INT_KEYS] ?? [];
+}
+
+/** Sets which keys of `d` are ints (replacing the list). */
+export function setIntKeys(d: PyDict, keys: Iterable<string>): void {
+  const list = [...new Set(keys)].filter((k) => Object.prototype.hasOwnProperty.call(d, k));
+  const o = d as unknown as { [INT_KEYS]?: readonly string[] };
+  if (list.length) o[INT_KEYS] = Object.freeze(list);
+  else delete o[INT_KEYS];
+}
+
+/** The keys of a dict as Python values (ints for int keys). */
+export function pyKeys(d: PyDict): PyValue[] {
+  const ints = new Set(intKeys(d));
+  return Object.keys(d).map((k) => (ints.has(k) ? BigInt(k) : k));
+}
+
 export function isDict(v: unknown): v is PyDict {
   if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof PyFunction) return false;
   const proto = Object.getPrototypeOf(v);
@@ -129,7 +153,8 @@ export function repr(v: PyValue): string {
     return `(${v.map(repr).join(', ')})`;
   }
   if (Array.isArray(v)) return `[${v.map(repr).join(', ')}]`;
-  return `{${Object.entries(v).map(([k, x]) => `${strRepr(k)}: ${repr(x)}`).join(', ')}}`;
+  const ints = new Set(intKeys(v));
+  return `{${Object.entries(v).map(([k, x]) => `${ints.has(k) ? k : strRepr(k)}: ${repr(x)}`).join(', ')}}`;
 }
 
 /** Python's `str()`: like repr except that a string is itself. */
@@ -177,6 +202,7 @@ export function deepCopy<T extends PyValue>(v: T): T {
   if (isDict(v)) {
     const out: PyDict = {};
     for (const [k, x] of Object.entries(v)) out[k] = deepCopy(x);
+    setIntKeys(out, intKeys(v));
     return out as T;
   }
   return v;
