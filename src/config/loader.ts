@@ -98,6 +98,10 @@ function loadModule(filename: string): unknown {
     // tsx loads TypeScript and ES modules synchronously (as CommonJS), so fromFile stays sync
     const api = requireHere('tsx/cjs/api') as { require: (id: string, from: string) => unknown };
     mod = api.require(filename, import.meta.url);
+    // forget it, so that a config edited while the process runs is read again
+    for (const key of Object.keys(requireHere.cache)) {
+      if (key === filename || key.startsWith(`${filename}?`)) delete requireHere.cache[key];
+    }
   } catch (e) {
     throw new ConfigFileError(`${filename}: cannot load the config module: ${(e as Error).message}`);
   }

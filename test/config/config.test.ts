@@ -229,3 +229,16 @@ test('JavaScript configs (.js ESM, .mjs, .cjs) with _base_', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a TypeScript config edited while the process runs is read again', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cfg-reload-'));
+  try {
+    const f = join(dir, 'x.ts');
+    writeFileSync(f, 'export default { a: 1 };\n');
+    assert.equal(Config.fromFile(f).get('a'), 1);
+    writeFileSync(f, 'export default { a: 2 };\n');
+    assert.equal(Config.fromFile(f).get('a'), 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
