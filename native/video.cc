@@ -163,6 +163,7 @@ void initVideo(Napi::Env env, Napi::Object exports) {
   video::initVideoReader(env, exports);
   video::initVideoStream(env, exports);
   video::initVideoWriter(env, exports);
+  video::initVideoAudio(env, exports);
 }
 
 }  // namespace mmts

@@ -4,6 +4,7 @@
 #include <napi.h>
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -96,6 +97,7 @@ struct IoDeadline {
 void initVideoReader(Napi::Env env, Napi::Object exports);
 void initVideoWriter(Napi::Env env, Napi::Object exports);
 void initVideoStream(Napi::Env env, Napi::Object exports);
+void initVideoAudio(Napi::Env env, Napi::Object exports);
 
 }  // namespace video
 }  // namespace mmts

@@ -5,3 +5,5 @@ export { VideoStream } from './stream.ts';
 export type { VideoStreamOptions, FrameChunk } from './stream.ts';
 export { VideoWriter, writeVideo } from './writer.ts';
 export type { VideoWriterOptions, FramesInput } from './writer.ts';
+export { extractAudio, readAudio } from './audio.ts';
+export type { AudioOptions, AudioInfo } from './audio.ts';
