@@ -77,7 +77,11 @@ export interface VideoNative {
   videoWriterWrite(h: VideoHandle, frames: Uint8Array, n: number): Promise<number>;
   videoWriterClose(h: VideoHandle): Promise<number>;
   videoWriterAbort(h: VideoHandle): void;
+  audioExtractWav(input: string, wavPath: string, tmpPath: string, opts: NativeAudioOptions): Promise<NativeAudioInfo>;
+  audioRead(input: string, opts: NativeAudioOptions): Promise<NativeAudioInfo & { samples: Float32Array }>;
 }
+export interface NativeAudioOptions { sampleRate?: number; channels?: number; timeout?: number }
+export interface NativeAudioInfo { sampleRate: number; channels: number; frames: number; codec: string }
 export interface NativeVideoStreamOptions {
   format?: string; inputOptions?: Record<string, string>; threads?: number; timeout?: number;
   width?: number; height?: number; shortSide?: number; autorotate?: boolean; frameColorspace?: boolean; realtime?: boolean;
