@@ -186,7 +186,15 @@ export function extractStateDict(ck: unknown, reviseKeys: [RegExp, string][] = [
   return sd;
 }
 
-/** Synchronously reads a local checkpoint (or the cached copy of a URL). */
+/** Frees every tensor of a loaded checkpoint object (after its values were copied into a model). */
+export function disposeCheckpoint(x: unknown, depth = 0): void {
+  if (depth > 16 || x === null || typeof x !== 'object') return;
+  if (x instanceof torch.Tensor) { x.dispose(); return; }
+  const values = x instanceof Map ? [...x.values()] : Array.isArray(x) ? x : Object.values(x);
+  for (const v of values) disposeCheckpoint(v, depth + 1);
+}
+
+/** Synchronously reads a local checkpoint (or the cached copy of a URL); free it with disposeCheckpoint(result.checkpoint). */
 export function readCheckpoint(fileOrUrl: string, o: ReadCheckpointOptions = {}): ReadCheckpoint {
   const path = localCheckpointPath(fileOrUrl, o.cacheDir);
   const ck = loadSync(path, { mapLocation: o.mapLocation ?? 'cpu' });
@@ -238,15 +246,28 @@ export interface LoadCheckpointOptions extends ReadCheckpointOptions, DownloadOp
   logger?: ((msg: string) => void) | null;
 }
 
+export interface LoadCheckpointResult {
+  report: CheckpointLoadReport;
+  /** The checkpoint's `meta` (epoch, config text, versions...), or null. */
+  meta: Record<string, unknown> | null;
+  /** The file that was read (the cache path for URLs). */
+  path: string;
+}
+
 /**
  * `load_checkpoint(model, filename, map_location, strict)`: downloads a URL into the cache if
- * needed (this call is the request), reads the file and loads it. Returns the report and meta.
+ * needed (this call is the request), reads the file and copies it into the model; the
+ * checkpoint's own tensors are freed afterwards. Returns the report and the meta.
  */
-export async function loadCheckpoint(model: Module, fileOrUrl: string, o: LoadCheckpointOptions = {}): Promise<ReadCheckpoint & { report: CheckpointLoadReport }> {
+export async function loadCheckpoint(model: Module, fileOrUrl: string, o: LoadCheckpointOptions = {}): Promise<LoadCheckpointResult> {
   await downloadCheckpoint(fileOrUrl, o);
   const ck = readCheckpoint(fileOrUrl, o);
-  const report = loadStateDictInto(model, ck.stateDict, { strict: o.strict ?? false, name: ck.path, logger: o.logger === undefined ? console.warn : o.logger });
-  return { ...ck, report };
+  try {
+    const report = loadStateDictInto(model, ck.stateDict, { strict: o.strict ?? false, name: ck.path, logger: o.logger === undefined ? console.warn : o.logger });
+    return { report, meta: ck.meta, path: ck.path };
+  } finally {
+    disposeCheckpoint(ck.checkpoint);
+  }
 }
 
 /**

@@ -3,9 +3,9 @@ export { buildModel, buildRecognizer, buildBackbone, buildHead, buildNeck, build
 export type { ModelCfg, RecognizerOptions } from './builder.ts';
 export {
   loadCheckpoint, readCheckpoint, downloadCheckpoint, loadStateDictInto, extractStateDict, resolveCheckpointSource,
-  localCheckpointPath, checkpointCacheDir, prefetchPretrained, CheckpointError, TORCHVISION_URLS,
+  localCheckpointPath, checkpointCacheDir, prefetchPretrained, disposeCheckpoint, CheckpointError, TORCHVISION_URLS,
 } from './checkpoint.ts';
-export type { CheckpointLoadReport, LoadCheckpointOptions } from './checkpoint.ts';
+export type { CheckpointLoadReport, LoadCheckpointOptions, LoadCheckpointResult } from './checkpoint.ts';
 export { BaseRecognizer } from './recognizers/base.ts';
 export type { Backbone, Head, Neck, RecognizerTestCfg, RecognizerTrainCfg } from './recognizers/base.ts';
 export { Recognizer2D } from './recognizers/recognizer2d.ts';

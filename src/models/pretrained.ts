@@ -4,14 +4,17 @@
  * `downloadCheckpoint` / `prefetchPretrained`).
  */
 import * as torch from '../torch/index.ts';
-import { loadStateDictInto, readCheckpoint } from './checkpoint.ts';
+import { disposeCheckpoint, loadStateDictInto, readCheckpoint } from './checkpoint.ts';
 
 type Tensor = torch.Tensor;
 
 export interface PretrainedSource {
   name: string;
+  /** Frees the checkpoint's tensors (call when done). */
+  dispose(): void;
   stateDict: Map<string, Tensor>;
   log(msg: string): void;
+  /** Copies the weights into `module` (keys as in the file) and frees the checkpoint. */
   loadInto(module: torch.nn.Module, o: { strict: boolean }): void;
 }
 
@@ -19,8 +22,16 @@ export function loadPretrained(fileOrUrl: string, logger: (msg: string) => void 
   const ck = readCheckpoint(fileOrUrl);
   return {
     name: fileOrUrl,
+    dispose: () => disposeCheckpoint(ck.checkpoint),
     stateDict: ck.stateDict,
     log: logger,
-    loadInto: (module, { strict }) => { loadStateDictInto(module, ck.stateDict, { strict, name: fileOrUrl, logger }); },
+    // One-shot: loading frees the checkpoint's tensors (the module holds copies).
+    loadInto: (module, { strict }) => {
+      try {
+        loadStateDictInto(module, ck.stateDict, { strict, name: fileOrUrl, logger });
+      } finally {
+        disposeCheckpoint(ck.checkpoint);
+      }
+    },
   };
 }

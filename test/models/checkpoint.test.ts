@@ -76,6 +76,16 @@ describe('loadCheckpoint', () => {
     assert.equal(warnings.length, 1);
   });
 
+  test("the checkpoint's own tensors are freed after loading", async () => {
+    const src = smallModel(10);
+    const file = join(tmp, 'free.pth');
+    saveSync({ state_dict: sdObject(src) }, file);
+    const dst = smallModel(11);
+    const before = torch.memory().liveHandles;
+    await loadCheckpoint(dst, file, { strict: true });
+    assert.equal(torch.memory().liveHandles, before);
+  });
+
   test('a missing local file is a clear error', async () => {
     await assert.rejects(loadCheckpoint(smallModel(9), join(tmp, 'nope.pth')), /checkpoint file '.*nope\.pth' does not exist/);
   });

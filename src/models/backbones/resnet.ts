@@ -226,8 +226,12 @@ export class ResNet extends nn.Module {
     const p = this.o.pretrained;
     if (typeof p === 'string') {
       const src = loadPretrained(p);
-      if (this.o.torchvision_pretrain) loadTorchvisionResNet(this, src);
-      else src.loadInto(this, { strict: false });
+      try {
+        if (this.o.torchvision_pretrain) loadTorchvisionResNet(this, src);
+        else src.loadInto(this, { strict: false });
+      } finally {
+        src.dispose();
+      }
     } else if (p === null || p === undefined) {
       for (const m of this.modules()) {
         if (m instanceof nn.Conv2d) kaimingInit(m);

@@ -125,7 +125,12 @@ export class ResNetAudio extends nn.Module {
   initWeights(): void {
     const p = this.o.pretrained;
     if (typeof p === 'string') {
-      loadPretrained(p).loadInto(this, { strict: false });
+      const src = loadPretrained(p);
+      try {
+        src.loadInto(this, { strict: false });
+      } finally {
+        src.dispose();
+      }
     } else if (p === null || p === undefined) {
       for (const m of this.modules()) {
         if (m instanceof nn.Conv2d) kaimingInit(m);
