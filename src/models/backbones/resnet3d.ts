@@ -121,15 +121,14 @@ export class Bottleneck3d extends ResBlock3d {
     if (a.inflate && a.inflate_style === '3x3x3') { k2 = [3, 3, 3]; p2 = [1, d, d]; }
     const common = { bias: false, conv_cfg: a.conv_cfg, norm_cfg: a.norm_cfg };
     this.conv1 = this.registerModule('conv1', convModule3d(inplanes, planes, k1, { ...common, stride: s1, padding: p1, act_cfg: a.act_cfg }));
-    this.conv2 = this.registerModule('conv2', this.makeConv2(planes, k2, s2, p2, d, a));
+    this.conv2 = this.registerModule('conv2', convModule3d(planes, planes, k2, { ...common, act_cfg: a.act_cfg, stride: s2, padding: p2, dilation: [1, d, d] }));
+    this.conv2Spec = { kernel: k2, stride: s2, padding: p2, dilation: [1, d, d] };
     this.conv3 = this.registerModule('conv3', convModule3d(planes, planes * Bottleneck3d.expansion, 1, { ...common, act_cfg: null }));
     this.finish(a, planes * Bottleneck3d.expansion);
   }
 
-  /** The middle conv (CSN replaces it by a channel-separated one). */
-  protected makeConv2(planes: number, kernel: number[], stride: number[], padding: number[], d: number, a: BlockArgs): Module {
-    return convModule3d(planes, planes, kernel, { bias: false, conv_cfg: a.conv_cfg, norm_cfg: a.norm_cfg, act_cfg: a.act_cfg, stride, padding, dilation: [1, d, d] });
-  }
+  /** conv2's geometry (CSN rebuilds conv2 with it). */
+  readonly conv2Spec: { kernel: number[]; stride: number[]; padding: number[]; dilation: number[] };
 
   get lastConv(): ConvModule { return this.conv3; }
 

@@ -22,13 +22,19 @@ export type BottleneckMode = 'ip' | 'ir';
 function csnBottleneck(mode: BottleneckMode): BlockClass {
   return class CSNBottleneck3d extends Bottleneck3d {
     static override readonly expansion = 4;
-    protected override makeConv2(planes: number, kernel: number[], stride: number[], padding: number[], d: number, a: BlockArgs): Module {
+    constructor(inplanes: number, planes: number, a: BlockArgs) {
+      // Like MMAction2: the whole Bottleneck3d first (its dense conv2 included, so a seeded
+      // build draws the same numbers), then conv2 replaced in place by the channel-separated one.
+      super(inplanes, planes, a);
+      const { kernel, stride, padding, dilation } = this.conv2Spec;
       const layers: Module[] = [];
       if (mode === 'ip') layers.push(convModule3d(planes, planes, 1, { stride: 1, bias: false, conv_cfg: a.conv_cfg, norm_cfg: a.norm_cfg, act_cfg: null }));
       layers.push(convModule3d(planes, planes, kernel, {
-        stride, padding, dilation: [1, d, d], bias: false, conv_cfg: a.conv_cfg, norm_cfg: a.norm_cfg, act_cfg: a.act_cfg, groups: planes,
+        stride, padding, dilation, bias: false, conv_cfg: a.conv_cfg, norm_cfg: a.norm_cfg, act_cfg: a.act_cfg, groups: planes,
       }));
-      return new nn.Sequential(...layers);
+      const dense = this.conv2;
+      this.conv2 = this.registerModule('conv2', new nn.Sequential(...layers));
+      dense.dispose();
     }
   };
 }
