@@ -801,7 +801,12 @@ class Pickler {
   }
 
   private saveObject(x: object, path: string): void {
-    const custom = this.opts.reduce?.(x);
+    let custom: Reduce | undefined;
+    try {
+      custom = this.opts.reduce?.(x);
+    } catch (e) {
+      throw new TypeError(`cannot save ${path || 'the value'}: ${(e as Error).message}`);
+    }
     if (custom) {
       this.global(custom.func.module, custom.func.name);
       this.tuple(custom.args, path);
