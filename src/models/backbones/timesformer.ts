@@ -348,7 +348,7 @@ export class TimeSformer extends nn.Module {
     if (o.attention_type !== 'space_only') this.dropAfterTime = this.registerModule('drop_after_time', new nn.Dropout(o.dropout_ratio));
     this.norm = this.registerModule('norm', buildLN(M, o.norm_cfg));
     this.transformerLayers = this.registerModule('transformer_layers', new TransformerLayerSequence(this.buildLayers()));
-    this.initWeights();
+    // Like MMAction2, init_weights is left to the recognizer.
   }
 
   private buildLayers(): BaseTransformerLayer[] {
