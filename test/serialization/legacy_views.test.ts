@@ -55,3 +55,20 @@ test('legacy files whose pickle and data disagree fail clearly', () => {
   assert.throws(() => loadBuffer(legacyFile({ x: 1 }, [['a', Float32Array.from([1])]]), { name: 'l.pth' }),
     /storage 'a' is listed but never used/);
 });
+
+test('tensors sharing a storage stay independent leaves (requires_grad on one does not make the other a non-leaf)', () => {
+  const p = (rg: boolean, offset: number, size: number[]) =>
+    new Reduce(rebuild, [new Persistent(pyTuple(['storage', floatStorage, 'a', 'cpu', 4, null])), offset, pyTuple(size),
+      pyTuple(size.length === 1 ? [1] : [2, 1]), rg, markOrderedDict(new Map())]);
+  const ckpt = loadBuffer(legacyFile({ w: p(true, 0, [2, 2]), tied: p(false, 0, [2, 2]), half: p(false, 2, [2]) },
+    [['a', Float32Array.from([1, 2, 3, 4])]]));
+  assert.equal(ckpt.w.requiresGrad, true);
+  assert.equal(ckpt.tied.requiresGrad, false);
+  assert.equal(ckpt.half.requiresGrad, false);
+  assert.equal(ckpt.tied.storageKey(), ckpt.w.storageKey());
+  assert.deepEqual(valuesOf(ckpt.half), [3, 4]);
+  // a write through one is seen by the others, as in PyTorch
+  ckpt.tied.mul_(2);
+  assert.deepEqual(valuesOf(ckpt.half), [6, 8]);
+  assert.deepEqual(valuesOf(ckpt.w), [2, 4, 6, 8]);
+});

@@ -18,44 +18,75 @@ function resolveLocation(map: MapLocation | undefined, location: string): string
   return map[location] ?? location;
 }
 
-/** Builds engine tensors: one base tensor per storage, views by asStrided. */
+/** True when (size, stride) is the C-contiguous layout. */
+function isContiguousLayout(size: number[], stride: number[]): boolean {
+  let expected = 1;
+  for (let i = size.length - 1; i >= 0; i--) {
+    if (size[i] !== 1 && stride[i] !== expected) return false;
+    expected *= size[i];
+  }
+  return true;
+}
+
+/**
+ * Builds engine tensors, one engine storage per checkpoint storage. A tensor that covers its
+ * storage exactly (the usual state-dict entry) is created directly, as a plain tensor; others are
+ * `asStrided` views onto the storage, so views and tied weights share memory as in PyTorch.
+ */
 class EngineBuilder implements TensorBuilder {
-  private bases = new Map<string, Tensor>();
+  /** Per storage key: the tensor that owns it, and (once needed) a detached alias to view from. */
+  private storages = new Map<string, { owner: Tensor; alias?: Tensor }>();
+  private owned: Tensor[] = [];
   constructor(private opened: Opened, private mapLocation: MapLocation | undefined) {}
 
-  private base(ref: StorageRef): Tensor {
-    let base = this.bases.get(ref.key);
-    if (base) return base;
-    base = Tensor.fromBytes(this.opened.readStorage(ref), ref.dtype, [ref.numel]);
+  /** Reads a storage into a new tensor of this shape, on the mapped device. */
+  private create(ref: StorageRef, shape: number[]): Tensor {
+    const t = Tensor.fromBytes(this.opened.readStorage(ref), ref.dtype, shape);
     const target = resolveLocation(this.mapLocation, ref.location);
-    if (target !== 'cpu') {
-      let moved: Tensor;
-      try {
-        moved = base.to(target);
-      } catch (e) {
-        base.dispose();
-        const why = String((e as Error).message).split('\n')[0].slice(0, 200);
-        throw new PickleError(`a storage saved on '${ref.location}' cannot be restored on '${target}' (${why}); ` +
-          "on a machine without that device, pass { mapLocation: 'cpu' }");
-      }
-      base.dispose();
-      base = moved;
+    if (target === 'cpu') return t;
+    try {
+      return t.to(target);
+    } catch (e) {
+      const why = String((e as Error).message).split('\n')[0].slice(0, 200);
+      throw new PickleError(`a storage saved on '${ref.location}' cannot be restored on '${target}' (${why}); ` +
+        "on a machine without that device, pass { mapLocation: 'cpu' }");
+    } finally {
+      t.dispose();
     }
-    this.bases.set(ref.key, base);
-    return base;
   }
 
   rebuild(ref: StorageRef, offset: number, size: number[], stride: number[], requiresGrad: boolean): Tensor {
+    const start = offset + ref.elementOffset;
+    let s = this.storages.get(ref.key);
+    let t: Tensor;
+    if (!s && start === 0 && size.reduce((a, b) => a * b, 1) === ref.numel && isContiguousLayout(size, stride)) {
+      t = this.create(ref, size);
+      this.storages.set(ref.key, { owner: t });
+    } else {
+      if (!s) {
+        const base = this.create(ref, [ref.numel]);
+        this.owned.push(base);
+        s = { owner: base, alias: base };
+        this.storages.set(ref.key, s);
+      }
+      if (!s.alias) {
+        // views come from a detached alias: a view of a tensor that requires grad would not be a leaf
+        s.alias = s.owner.detach();
+        this.owned.push(s.alias);
+      }
+      t = s.alias.asStrided(size, stride, start);
+    }
     // loaded tensors live until disposed: an enclosing tidy() must not free them
-    const t = keep(this.base(ref).asStrided(size, stride, offset + ref.elementOffset));
+    keep(t);
     if (requiresGrad && dtypeInfo[ref.dtype].isFloatingPoint) t.requiresGrad_(true);
     return t;
   }
 
-  /** Frees the base tensors (the views keep the storages alive). */
+  /** Frees the helper tensors (the loaded tensors keep the storages alive). */
   dispose(): void {
-    for (const b of this.bases.values()) b.dispose();
-    this.bases.clear();
+    for (const b of this.owned) b.dispose();
+    this.owned = [];
+    this.storages.clear();
   }
 }
 
