@@ -29,7 +29,7 @@ describe('3D model-zoo configs pass the builder checks', () => {
   for (const file of all) {
     const rel = file.slice(root.length);
     test(rel, () => {
-      const model = toPlain(Config.fromFile(file).get('model')) as Record<string, any>;
+      const model = toPlain(Config.fromFile(file).get('model') as Parameters<typeof toPlain>[0]) as Record<string, any>;
       if (rel.startsWith('recognition/tpn/tpn_tsm')) return; // 2D (ResNetTSM) backbone: the 2D family's tables
       RECOGNIZERS.check(model, 'model');
       BACKBONES.check(model.backbone, 'model.backbone');
