@@ -103,10 +103,9 @@ export function describeParity(name: string, o: ParityOptions = {}): void {
     });
 
     test('Recognizer3D.forwardTest matches output.npy', () => {
+      // The parts built above (their init is redone by the recognizer, so the checkpoint is loaded again).
       const rec = new Recognizer3D({
-        backbone: BACKBONES_3D.build(m.backbone, 'model.backbone') as Backbone,
-        cls_head: HEADS_3D.build(m.cls_head, 'model.cls_head') as Head,
-        neck: m.neck ? NECKS_3D.build(m.neck, 'model.neck') as Neck : null,
+        backbone: backbone as Backbone, cls_head: head as Head, neck: neck as Neck | null,
         train_cfg: m.train_cfg ?? null, test_cfg: m.test_cfg ?? null,
       });
       try {
