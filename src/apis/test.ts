@@ -42,7 +42,12 @@ export async function testModel(cfgOrPath: Config | string, checkpoint: string, 
   const dataset = buildDataset({ ...data.test, test_mode: true }, 'data.test');
   const loader = buildDataloader(dataset, dataloaderOptions(data, 'test_dataloader', { shuffle: false, seed: 0 }));
   const model = buildModel(cfg.get('model') as never, { train_cfg: null, test_cfg: cfg.get('test_cfg') ?? null });
-  await loadCheckpoint(model, checkpoint, { logger: (m) => log(m) });
+  const { report } = await loadCheckpoint(model, checkpoint, { logger: null });
+  if (report.missingKeys.length || report.shapeMismatch.length) {
+    const { formatLoadReport } = await import('../models/checkpoint.ts');
+    throw new Error(`${checkpoint} does not fit the model of ${cfg.filename ?? 'the config'} (was it trained with another config?):\n${formatLoadReport(report, checkpoint)}`);
+  }
+  if (report.unexpectedKeys.length) log(`unexpected keys in ${checkpoint}: ${report.unexpectedKeys.join(', ')}`);
   const results = await singleGpuTest(model, loader as unknown as LoaderLike, { onProgress: o.onProgress });
   if (o.out) {
     log(`\nwriting results to ${o.out}`);

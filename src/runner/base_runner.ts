@@ -147,7 +147,13 @@ export abstract class BaseRunner implements RunnerLike {
    * and iteration, and the hooks' messages (best score, last checkpoint).
    */
   resume(filename: string, { resumeOptimizer = true } = {}): void {
-    const ck = loadCheckpointFile(this.model, filename, { strict: false, log: (m) => this.logger.warning(m) });
+    // a resumed run must get every weight back: any missing or mismatched key is an error
+    let ck: ReturnType<typeof loadCheckpointFile>;
+    try {
+      ck = loadCheckpointFile(this.model, filename, { strict: true, log: (m) => this.logger.warning(m) });
+    } catch (e) {
+      throw new Error(`cannot resume from ${filename}: ${(e as Error).message}\nA run resumes from a checkpoint of the same config; to start from other weights use load_from (--load-from).`);
+    }
     try {
       const meta = ck.meta;
       if (!meta || typeof meta.epoch !== 'number' || typeof meta.iter !== 'number') {
