@@ -37,6 +37,8 @@ export interface CheckpointSummary {
   dtypes: Record<string, number>;
   meta: unknown;
   otherKeys: string[];
+  /** The Python class when the file holds one pickled object (e.g. a whole nn.Module). */
+  objectClass?: string;
 }
 
 /** Every TensorInfo under `x`, with dotted paths. */
@@ -51,8 +53,10 @@ function collect(x: unknown, prefix: string, out: TensorRow[], seen: Set<unknown
   if (Array.isArray(x)) x.forEach((v, i) => collect(v, join(i), out, seen));
   else if (x instanceof Map) for (const [k, v] of x) collect(v, join(k), out, seen);
   else if (x instanceof PyObject) {
+    // a pickled object (e.g. a whole nn.Module): its items, then its attributes
     if (x.dictItems) for (const [k, v] of x.dictItems) collect(v, join(k), out, seen);
     if (x.listItems) x.listItems.forEach((v, i) => collect(v, join(i), out, seen));
+    collect(x.state, prefix, out, seen);
   } else if (Object.getPrototypeOf(x) === Object.prototype || Object.getPrototypeOf(x) === null) {
     for (const [k, v] of Object.entries(x)) collect(v, join(k), out, seen);
   }
@@ -62,6 +66,7 @@ const get = (x: unknown, k: string): unknown =>
   x instanceof Map ? x.get(k) : typeof x === 'object' && x !== null && Object.hasOwn(x, k) ? (x as Record<string, unknown>)[k] : undefined;
 
 function keysOf(x: unknown): string[] {
+  if (x instanceof PyObject) return [];
   if (x instanceof Map) return [...x.keys()].map(String);
   if (typeof x === 'object' && x !== null && !Array.isArray(x)) return Object.keys(x);
   return [];
@@ -93,7 +98,8 @@ export function summarize(file: string, { all = false } = {}): CheckpointSummary
   collect(root, '', tensors, new Set());
   const meta = get(value, 'meta') ?? null;
   const otherKeys = keysOf(value).filter((k) => k !== stateDictKey && k !== 'meta');
-  return finish({ file, format, bytes, stateDictKey, tensors, meta, otherKeys });
+  const objectClass = value instanceof PyObject ? value.__class__ : undefined;
+  return finish({ file, format, bytes, stateDictKey, tensors, meta, otherKeys, objectClass });
 }
 
 function finish(s: Omit<CheckpointSummary, 'numParams' | 'dtypes'>): CheckpointSummary {
@@ -148,6 +154,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const out: string[] = [];
   out.push(`${s.file}: ${s.format} format, ${s.bytes} bytes`);
+  if (s.objectClass) out.push(`a pickled ${s.objectClass} object (not a state dict); its tensors:`);
   const where = s.stateDictKey ? `'${s.stateDictKey}'` : 'tensors';
   const dts = Object.entries(s.dtypes).map(([d, n]) => `${d}: ${n}`).join(', ');
   out.push(`${where}: ${s.tensors.length} tensors, ${s.numParams} elements${dts ? ` (${dts})` : ''}`);

@@ -154,3 +154,15 @@ test('tensors of dtypes the engine lacks (complex, quantized) load as placeholde
     assert.equal(ckpt.q.__class__, 'torch._utils._rebuild_qtensor');
   }
 });
+
+test('a whole pickled nn.Module (torch.save(model)) loads as an inspectable placeholder with real tensors', async () => {
+  const m = await load(join(fixtures, 'module.pth'));
+  assert.ok(m instanceof PyObject);
+  assert.equal(m.__class__, 'torch.nn.modules.container.Sequential');
+  const linear = (m.state as any)._modules.get('0'); // key '0' would reorder in a JS object: a Map
+  assert.equal(linear.__class__, 'torch.nn.modules.linear.Linear');
+  const w = linear.state._parameters.weight as Tensor;
+  assert.deepEqual(w.shape, [3, 2]);
+  assert.equal(w.requiresGrad, true, 'nn.Parameter keeps requires_grad');
+  assert.equal(linear.state.in_features, 2);
+});

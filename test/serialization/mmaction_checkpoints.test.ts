@@ -96,3 +96,10 @@ test('mmaction checkpoint-info prints keys, shapes, dtypes and meta (text and --
   assert.equal(j.meta.epoch, 0);
   assert.equal(j.format, 'zip');
 });
+
+test('checkpoint-info on a whole pickled module lists its tensors', () => {
+  const s = summarize(join(fixtures, 'module.pth'));
+  assert.equal(s.objectClass, 'torch.nn.modules.container.Sequential');
+  assert.deepEqual(s.tensors.map((t) => [t.key, t.shape]), [['_modules.0._parameters.weight', [3, 2]], ['_modules.0._parameters.bias', [3]]]);
+  assert.deepEqual(s.otherKeys, []);
+});
