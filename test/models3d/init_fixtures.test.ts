@@ -12,11 +12,10 @@ import { loadFixture } from './helpers.ts';
 
 const nn = torch.nn;
 
-/** R(2+1)D's Conv2plus1d inside mmcv's ConvModule cannot be built without extra draws here (see conv2plus1d.ts). */
-const EXACT = ['i3d_r50_c8', 'slowonly_r50_c8', 'slowfast_r50_c16', 'csn_ir_r50_c8', 'x3d_s_d1', 'timesformer_divst_tiny', 'tpn_slowonly_r50_c4', 'posec3d_c8'];
+const FIXTURES_3D = ['i3d_r50_c8', 'slowonly_r50_c8', 'slowfast_r50_c16', 'r2plus1d_r34_c8', 'csn_ir_r50_c8', 'x3d_s_d1', 'timesformer_divst_tiny', 'tpn_slowonly_r50_c4', 'posec3d_c8'];
 
 describe('seeded buildModel reproduces MMAction2\'s init (fixture checkpoints, norm layers aside)', () => {
-  for (const name of EXACT) {
+  for (const name of FIXTURES_3D) {
     test(name, () => {
       const fx = loadFixture(name);
       torch.manualSeed(fx.meta.seed ?? 0);

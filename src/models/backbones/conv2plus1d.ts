@@ -83,13 +83,21 @@ export function convModule3d(inChannels: number, outChannels: number, kernelSize
   const cfg = o.conv_cfg ?? { type: 'Conv3d' as const };
   if (cfg.type === 'Conv3d') return new ConvModule(inChannels, outChannels, kernelSize, { ...o, conv_cfg: { type: 'Conv3d' } });
   if (cfg.type !== 'Conv2plus1d') throw new TypeError(`conv_cfg: unrecognized conv type '${(cfg as { type: string }).type}' (expected Conv3d or Conv2plus1d)`);
-  // Built as a 1x1x1 Conv3d ConvModule, then the conv is swapped for the factorised one in place.
-  const m = new ConvModule(inChannels, outChannels, 1, { ...o, stride: 1, padding: 0, dilation: 1, groups: 1, conv_cfg: { type: 'Conv3d' } });
+  // mmcv builds Conv2plus1d inside ConvModule; here the ConvModule is made with an empty
+  // (zero-output-channel) Conv3d, which draws no random numbers, and then takes the real conv and
+  // norm, so a seeded build draws exactly what MMAction2's does.
   if ((o.groups ?? 1) !== 1) throw new RangeError('Conv2plus1d: groups must be 1');
-  const old = m.conv;
+  const m = new ConvModule(inChannels, 0, 1, { ...o, stride: 1, padding: 0, dilation: 1, groups: 1, conv_cfg: { type: 'Conv3d' } });
+  const placeholder = m.conv;
   const conv = new Conv2plus1d(inChannels, outChannels, kernelSize, { stride: o.stride, padding: o.padding, dilation: o.dilation, bias: m.withBias, norm_cfg: cfg.norm_cfg });
   m.registerModule('conv', conv);
   m.conv = conv as unknown as ConvModule['conv'];
-  old.dispose();
+  placeholder.dispose();
+  if (m.normName) {
+    const emptyNorm = m.norm!;
+    m.registerModule(m.normName, buildNormLayer(o.norm_cfg!, outChannels)[1]);
+    emptyNorm.dispose();
+  }
+  (m as { outChannels: number }).outChannels = outChannels;
   return m;
 }
