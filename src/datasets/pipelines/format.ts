@@ -26,11 +26,44 @@ export function transposeND<D extends NDData>(src: NDArray<D>, order: number[]):
   const Ctor = src.data.constructor as new (n: number) => D;
   const out = new Ctor(src.data.length);
   if (out.length === 0) return new NDArray(out, outShape);
+  if (src.data instanceof Float32Array) permuteF32(src.data, out as unknown as Float32Array, outShape, ost);
+  else permuteAny(src.data as unknown as ArrayLike<number>, out as unknown as { [i: number]: number }, outShape, ost);
+  return new NDArray(out, outShape);
+}
+
+/** Odometer over the output, source offset kept incrementally (monomorphic float32 copy). */
+function permuteF32(sd: Float32Array, od: Float32Array, outShape: number[], ost: number[]): void {
+  const rank = outShape.length;
   const inner = outShape[rank - 1]!;
   const innerStride = ost[rank - 1]!;
-  const idx = new Array<number>(rank - 1).fill(0);
-  const sd = src.data as unknown as ArrayLike<number>;
-  const od = out as unknown as { [i: number]: number };
+  const idx = new Int32Array(Math.max(rank - 1, 1));
+  let o = 0;
+  let base = 0;
+  for (;;) {
+    if (innerStride === 1) {
+      od.set(sd.subarray(base, base + inner), o);
+      o += inner;
+    } else {
+      for (let k = 0, s = base; k < inner; k++, s += innerStride) od[o++] = sd[s]!;
+    }
+    let ax = rank - 2;
+    while (ax >= 0) {
+      idx[ax]!++;
+      base += ost[ax]!;
+      if (idx[ax]! < outShape[ax]!) break;
+      base -= ost[ax]! * outShape[ax]!;
+      idx[ax] = 0;
+      ax--;
+    }
+    if (ax < 0) break;
+  }
+}
+
+function permuteAny(sd: ArrayLike<number>, od: { [i: number]: number }, outShape: number[], ost: number[]): void {
+  const rank = outShape.length;
+  const inner = outShape[rank - 1]!;
+  const innerStride = ost[rank - 1]!;
+  const idx = new Int32Array(Math.max(rank - 1, 1));
   let o = 0;
   let base = 0;
   for (;;) {
@@ -46,7 +79,6 @@ export function transposeND<D extends NDData>(src: NDArray<D>, order: number[]):
     }
     if (ax < 0) break;
   }
-  return new NDArray(out, outShape);
 }
 
 function reshape<D extends NDData>(a: NDArray<D>, shape: number[]): NDArray<D> {
