@@ -8,6 +8,7 @@ import { CheckpointHook } from './checkpoint.ts';
 import type { Hook } from './hook.ts';
 import { IterTimerHook } from './iter_timer.ts';
 import { GradientCumulativeOptimizerHook, OptimizerHook } from './optimizer.ts';
+import { TensorboardLoggerHook } from './tensorboard.ts';
 import { TextLoggerHook } from './text_logger.ts';
 
 type AnyOpts = Record<string, unknown>;
@@ -35,5 +36,10 @@ export const HOOKS = new Registry<Hook>('hook', [
       out_suffix: ['.log.json', '.log', '.py'], keep_local: true, file_client_args: null },
     kinds: { interval: 'integer', out_dir: ['string', 'null'], out_suffix: ['string', 'array'] },
     build: ({ file_client_args: _f, ...o }) => new TextLoggerHook(o),
+  }),
+  defineEntry<AnyOpts, Hook>({
+    type: 'TensorboardLoggerHook', defaults: { log_dir: null, interval: 10, ignore_last: true, reset_flag: false, by_epoch: true },
+    kinds: { log_dir: ['string', 'null'], interval: 'integer' }, doc: 'TensorBoard event files in <work_dir>/tf_logs',
+    build: (o) => new TensorboardLoggerHook(o),
   }),
 ]);
