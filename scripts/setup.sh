@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 pkgs=(libtorch-dev libavformat-dev libavcodec-dev libswscale-dev libswresample-dev libavutil-dev
-      libavdevice-dev libavfilter-dev ffmpeg g++ make python3 ccache)
+      libavdevice-dev libavfilter-dev ffmpeg g++ make python3 ccache fonts-dejavu-core)
 for a in "$@"; do
   case "$a" in
     --bench) pkgs+=(python3-torch python3-numpy python3-opencv python3-av) ;;
