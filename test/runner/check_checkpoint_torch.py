@@ -20,11 +20,8 @@ for k, v in sd.items():
     assert isinstance(v, torch.Tensor) and not v.requires_grad, k
 if 'optimizer' in ck:
     groups = ck['optimizer']['param_groups']
-    n = sum(len(g['params']) for g in groups)
-    params = [p for p in sd.values() if p.is_floating_point()][:n]
-    opt = torch.optim.SGD([{'params': [torch.nn.Parameter(torch.zeros(p.shape)) for p in params[:0]]}] if False else
-                          [{'params': [torch.nn.Parameter(torch.zeros(1)) for _ in g['params']]} for g in groups], lr=0.1)
-    # shapes do not matter to load_state_dict's checks; the state is attached by index
+    # stand-in parameters, one per saved index: load_state_dict checks group sizes, not shapes
+    opt = torch.optim.SGD([{'params': [torch.nn.Parameter(torch.zeros(1)) for _ in g['params']]} for g in groups], lr=0.1)
     opt.load_state_dict(ck['optimizer'])
     print('optimizer: %d groups, lr %s, initial_lr %s' % (len(groups), [g['lr'] for g in opt.param_groups], [g.get('initial_lr') for g in opt.param_groups]))
 print('ok')
