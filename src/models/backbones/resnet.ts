@@ -57,7 +57,7 @@ export class BasicBlock extends nn.Module implements ResBlock {
       let out = this.conv1.call(x);
       out = this.conv2.call(out);
       const identity = this.downsample ? this.downsample.call(x) : x;
-      return out.add(identity).relu();
+      return this.getModule('relu')!.call(out.add(identity)); // the module, as MMAction2 (hooks and FLOPs see it)
     });
   }
 }
@@ -94,7 +94,7 @@ export class Bottleneck extends nn.Module implements ResBlock {
       out = this.conv2.call(out);
       out = this.conv3.call(out);
       const identity = this.downsample ? this.downsample.call(x) : x;
-      return out.add(identity).relu();
+      return this.getModule('relu')!.call(out.add(identity)); // the module, as MMAction2 (hooks and FLOPs see it)
     });
   }
 }

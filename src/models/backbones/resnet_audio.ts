@@ -35,7 +35,7 @@ export class Bottleneck2dAudio extends nn.Module {
     return torch.tidy(() => {
       const out = this.conv3.call(this.conv2.call(this.conv1.call(x)));
       const identity = this.downsample ? this.downsample.call(x) : x;
-      return out.add(identity).relu();
+      return this.getModule('relu')!.call(out.add(identity));
     });
   }
 }

@@ -88,7 +88,7 @@ export class OffsetNet extends nn.Module {
     return torch.tidy(() => {
       const [n, , t] = x.shape;
       let y = this.getModule('conv')!.call(x).view(n, t);
-      y = this.getModule('fc1')!.call(y).relu();
+      y = this.getModule('relu')!.call(this.getModule('fc1')!.call(y));
       y = this.getModule('fc2')!.call(y).view(n, 1, -1);
       return y.sigmoid().sub(0.5).mul(4); // [N, 1, G]
     });

@@ -29,7 +29,7 @@ export class TABlock extends nn.Module {
       out = b.conv2.call(out);
       out = b.conv3.call(out);
       const identity = b.downsample ? b.downsample.call(x) : x;
-      return out.add(identity).relu();
+      return b.getModule('relu')!.call(out.add(identity));
     });
   }
 }
