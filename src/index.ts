@@ -4,9 +4,9 @@
  *   import { torch, Config, buildModel, loadCheckpoint, VideoReader, buildPipeline } from 'mmaction-ts';
  */
 export * as torch from './torch/index.ts';
-export { Config } from './config/config.ts';
-export { Registry } from './config/registry.ts';
-export { VideoReader } from './video/index.ts';
+export { Config, defineConfig, ConfigBuildError, defineEntry, parseCfgOptions, Registry } from './config/index.ts';
+export { VideoReader, VideoStream, VideoWriter, writeVideo } from './video/index.ts';
+export { initRecognizer, inferenceRecognizer } from './apis/inference.ts';
 export {
   buildPipeline, buildDataset, buildDataloader, DataLoader, collate, RawframeDataset, VideoDataset, ImageDataset,
   RepeatDataset, ConcatDataset, AnnotationError,

@@ -12,7 +12,7 @@ import { ImageBatch, NDArray, type Results, type Transform } from '../datasets/p
 import { buildModel } from '../models/builder.ts';
 import { loadCheckpoint } from '../models/checkpoint.ts';
 import type { BaseRecognizer } from '../models/recognizers/base.ts';
-import { torch } from '../index.ts';
+import * as torch from '../torch/index.ts';
 
 type Cfg = Record<string, any>;
 
