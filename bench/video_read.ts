@@ -6,12 +6,12 @@
  * when importable, MMAction2's OpenCV (mmcv-style seek + read) and PyAV (accurate mode) decoding.
  * Each repetition opens the file anew, as a dataset's __getitem__ does; medians are reported.
  *
- * Run: node --import tsx bench/video_read.ts [--reps N] [--threads N] [--python /usr/bin/python3]
+ * Run: node --import tsx bench/video_read.ts [--reps N] [--py-reps N] [--threads N] [--python /usr/bin/python3]
  * Prints ms per sample for each reader and the ratio (their time / ours; > 1 means we are faster).
  */
 import { spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { tmpdir, cpus } from 'node:os';
+import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VideoReader } from '../src/video/index.ts';
@@ -21,6 +21,9 @@ const arg = (name: string, dflt: string): string => {
   return i > 0 ? process.argv[i + 1] : dflt;
 };
 const reps = Number(arg('reps', '3'));
+// OpenCV's seek decodes from the keyframe for every non-consecutive index: SlowFast on 1080p
+// costs minutes per repetition, so the Python readers get one timed run by default.
+const pyReps = Number(arg('py-reps', '1'));
 const threads = Number(arg('threads', '0'));
 // Debian's python3-opencv/python3-av live in the system interpreter, not in a pyenv one.
 const python = arg('python', existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
@@ -88,7 +91,7 @@ function cli(file: string, idx: number[]): Promise<number> {
 
 function py(file: string, patterns: number[][]): { opencv: number[] | null; pyav: number[] | null; versions: Record<string, string> } {
   const script = fileURLToPath(new URL('./py/video_read.py', import.meta.url));
-  const r = spawnSync(python, [script, file, String(reps), ...patterns.map((p) => JSON.stringify(p))], { encoding: 'utf8' });
+  const r = spawnSync(python, [script, file, String(pyReps), ...patterns.map((p) => JSON.stringify(p))], { encoding: 'utf8' });
   if (r.status !== 0) {
     process.stderr.write(`python readers unavailable: ${r.error?.message ?? r.stderr.slice(-300)}\n`);
     return { opencv: null, pyav: null, versions: {} };
@@ -100,7 +103,7 @@ const files = [
   { label: '1080p', file: makeVideo('h264_1080p_10s.mp4', '1920x1080') },
   { label: '360p', file: makeVideo('h264_360p_10s.mp4', '640x360') },
 ];
-console.log(`video_read bench: ${cpus().length} cores (${cpus()[0]?.model}), reps ${reps}, our decoder threads ${threads || 'auto'}`);
+console.log(`video_read bench: ${cpus().length} cores (${cpus()[0]?.model}), load ${loadavg()[0].toFixed(1)}, reps ${reps} (Python ${pyReps}), our decoder threads ${threads || 'auto'}`);
 const rows: string[][] = [['video', 'pattern', 'ours ms', 'ffmpeg CLI ms', 'OpenCV ms', 'PyAV ms', 'CLI/ours', 'OpenCV/ours', 'PyAV/ours']];
 for (const { label, file } of files) {
   const probe = await VideoReader.open(file);

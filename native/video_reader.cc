@@ -45,6 +45,7 @@ class Reader {
   const std::vector<int64_t>& pts() const { return pts_; }
   const std::vector<int64_t>& keyIndices() const { return keyIdx_; }
   Source& source() { return src_; }
+  int64_t seeks() const { return seeks_; }
 
   // ------------------------------------------------------------------ decoding
   // Decodes frames `indices` into `out` (T x outH x outW x 3). Warnings (substituted frames) are
@@ -147,6 +148,7 @@ class Reader {
       const int64_t k = uniq[next];
       if (!posValid_ || seqNext_ > k) {
         src_.rewind();
+        ++seeks_;
         posValid_ = true;
         seqNext_ = 0;
         prevValid_ = false;
@@ -176,6 +178,7 @@ class Reader {
   }
 
   void seekToKey(int kpos) {
+    ++seeks_;
     const int64_t ts = kpos >= 0 ? keySeekTs_[kpos] : firstSeekTs_;
     if (!src_.seek(ts)) {
       // Demuxers that cannot seek: from the start (exact, slower).
@@ -282,6 +285,7 @@ class Reader {
   int curKey_ = -2;
   int64_t lastPts_ = INT64_MIN;
   int64_t seqNext_ = 0;
+  int64_t seeks_ = 0;
   int64_t nextWantedPts_ = INT64_MIN;
   std::function<void(const AVPacket*)> beforeSend_;
   FramePtr prev_;
@@ -408,7 +412,10 @@ class BatchWorker : public Napi::AsyncWorker {
       std::lock_guard<std::mutex> lock(reader_->mu);
       void* data = nullptr;
       owner_ = allocTensor({(int64_t)idx_.size(), reader_->outH(), reader_->outW(), 3}, ElemType::kUInt8, &data);
+      const int64_t d0 = reader_->source().framesDecoded(), s0 = reader_->seeks();
       reader_->getBatch(idx_, static_cast<uint8_t*>(data), &warnings_);
+      decoded_ = reader_->source().framesDecoded() - d0;
+      seeks_ = reader_->seeks() - s0;
     } catch (const std::exception& e) {
       SetError(e.what());
     }
@@ -423,6 +430,8 @@ class BatchWorker : public Napi::AsyncWorker {
     Napi::Array w = Napi::Array::New(env, warnings_.size());
     for (size_t i = 0; i < warnings_.size(); ++i) w.Set((uint32_t)i, warnings_[i]);
     res.Set("warnings", w);
+    res.Set("decoded", (double)decoded_);
+    res.Set("seeks", (double)seeks_);
     deferred_.Resolve(res);
   }
 
@@ -434,6 +443,7 @@ class BatchWorker : public Napi::AsyncWorker {
   Napi::Promise::Deferred deferred_;
   TensorOwner* owner_ = nullptr;
   std::vector<std::string> warnings_;
+  int64_t decoded_ = 0, seeks_ = 0;
 };
 
 // videoOpen(path, options) -> Promise<{handle, info}>

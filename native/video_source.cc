@@ -104,7 +104,10 @@ bool Source::next(const std::function<void(const AVPacket*)>& beforeSend) {
   int errorsInARow = 0;
   for (;;) {
     int r = avcodec_receive_frame(dec_.get(), frame_.get());
-    if (r == 0) return true;
+    if (r == 0) {
+      ++framesDecoded_;
+      return true;
+    }
     if (r == AVERROR_EOF) {
       finished_ = true;
       return false;

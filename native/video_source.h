@@ -40,6 +40,7 @@ class Source {
   void rewind();
 
   int decodeErrors() const { return decodeErrors_; }
+  int64_t framesDecoded() const { return framesDecoded_; }  // frames output by the decoder so far
   const std::string& lastDecodeError() const { return lastDecodeError_; }
 
  private:
@@ -56,6 +57,7 @@ class Source {
   bool flushed_ = false;   // the end-of-stream packet was sent
   bool finished_ = false;  // the decoder returned EOF
   int decodeErrors_ = 0;
+  int64_t framesDecoded_ = 0;
   std::string lastDecodeError_;
 };
 

@@ -68,7 +68,7 @@ export interface NativeVideoReaderOptions {
 }
 export interface VideoNative {
   videoOpen(path: string, opts: NativeVideoReaderOptions): Promise<{ handle: VideoHandle; info: NativeVideoInfo }>;
-  videoGetBatch(h: VideoHandle, indices: Float64Array): Promise<{ tensor: Handle; warnings: string[] }>;
+  videoGetBatch(h: VideoHandle, indices: Float64Array): Promise<{ tensor: Handle; warnings: string[]; decoded: number; seeks: number }>;
   videoClose(h: VideoHandle): void;
   videoStreamOpen(url: string, opts: NativeVideoStreamOptions): Promise<{ handle: VideoHandle; info: NativeVideoStreamInfo }>;
   videoStreamRead(h: VideoHandle, maxFrames: number): Promise<{ tensor: Handle; timestamps: Float64Array } | null>;

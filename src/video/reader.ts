@@ -87,6 +87,12 @@ export class VideoReader {
   readonly keyframes: Float64Array;
   /** Everything the native side reports (container, pixel format, container frame count, ...). */
   readonly info: Readonly<NativeVideoInfo>;
+  /**
+   * Work done by getBatch calls so far: frames the decoder output (non-reference frames before a
+   * wanted one are skipped inside the decoder and not counted) and seeks. For checking that sparse
+   * reads do not decode the whole video.
+   */
+  readonly stats = { framesDecoded: 0, seeks: 0 };
   /** Frames substituted because they could not be decoded, accumulated over getBatch calls. */
   readonly warnings: string[] = [];
 
@@ -172,8 +178,10 @@ export class VideoReader {
     const run = async (): Promise<Tensor> => {
       if (!this.#handle) throw new Error(`${this.path}: the reader was closed`);
       try {
-        const { tensor, warnings } = await native.videoGetBatch(handle, idx);
+        const { tensor, warnings, decoded, seeks } = await native.videoGetBatch(handle, idx);
         for (const w of warnings) this.warnings.push(w);
+        this.stats.framesDecoded += decoded;
+        this.stats.seeks += seeks;
         return Tensor.fromHandle(tensor);
       } catch (e) {
         throw new Error(`cannot read video ${this.path}: ${(e as Error).message}`);

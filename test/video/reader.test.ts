@@ -3,6 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { VideoReader } from '../../src/video/index.ts';
 import { makeClips, cliFrames, cliSelect, ffmpeg, ffprobeJson, firstDifference, type Clip } from './media.ts';
@@ -282,4 +283,26 @@ test('usable from worker threads', async () => {
   let want = 0;
   for (const k of [5, 80]) for (let i = k * fb; i < (k + 1) * fb; ++i) want += ref[i];
   assert.equal(msg.sum, want);
+});
+
+test('sparse reads seek to the keyframe before each run and never decode the whole video', async () => {
+  const file = join(env.dir, 'gop30.mp4');
+  ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=64x48:rate=30', '-frames:v', '300', '-c:v', 'libx264', '-preset', 'veryfast',
+    '-bf', '3', '-g', '30', '-keyint_min', '30', '-sc_threshold', '0', '-pix_fmt', 'yuv420p', file]);
+  const r = await VideoReader.open(file);
+  try {
+    assert.deepEqual(Array.from(r.keyframes), Array.from({ length: 10 }, (_, i) => i * 30));
+    (await r.getBatch([290, 5])).dispose();  // two far-apart frames: two seeks, two short decodes
+    assert.equal(r.stats.seeks, 2);
+    assert.ok(r.stats.framesDecoded <= 2 * 30, `decoded ${r.stats.framesDecoded} frames`);
+    const before = { ...r.stats };
+    (await r.getBatch(Array.from({ length: 32 }, (_, i) => 100 + 2 * i))).dispose();  // SlowFast-like window
+    assert.equal(r.stats.seeks - before.seeks, 3);  // keyframes 90, 120, 150
+    assert.ok(r.stats.framesDecoded - before.framesDecoded <= 74 + 8, `decoded ${r.stats.framesDecoded - before.framesDecoded}`);
+    const all = { ...r.stats };
+    (await r.getBatch(Array.from({ length: 300 }, (_, i) => 299 - i))).dispose();  // every frame decoded once
+    assert.equal(r.stats.framesDecoded - all.framesDecoded, 300);
+  } finally {
+    r.close();
+  }
 });
