@@ -26,3 +26,5 @@ export { TRNHead } from './heads/trn_head.ts';
 export { AudioTSNHead } from './heads/audio_tsn_head.ts';
 export * from './losses/index.ts';
 export * from './common/index.ts';
+export { getModelComplexityInfo, formatComplexity, FLOPS_COUNTERS } from './flops.ts';
+export type { ComplexityInfo } from './flops.ts';
