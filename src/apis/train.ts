@@ -18,6 +18,7 @@ import { EpochBasedRunner } from '../runner/epoch_runner.ts';
 import { MMACTION_VERSION } from '../runner/checkpoint.ts';
 import { singleGpuTest } from '../runner/engine.ts';
 import { EvalHook } from '../runner/hooks/evaluation.ts';
+import { PreciseBNHook } from '../runner/hooks/precise_bn.ts';
 import { Logger, timeStr } from '../runner/logger.ts';
 import { buildOptimizer } from '../runner/optimizer_builder.ts';
 import { dumpResults } from '../runner/results.ts';
@@ -93,7 +94,7 @@ export async function runTraining(model: BaseRecognizer, datasets: DatasetLike[]
   const trainSetting = dataloaderOptions(data, 'train_dataloader', seed === null ? {} : { seed });
   const loaders = datasets.map((ds) => buildDataloader(ds, trainSetting));
 
-  for (const key of ['fp16', 'precise_bn', 'multigrid'] as const) {
+  for (const key of ['fp16', 'multigrid'] as const) {
     if (cfg.get(key)) throw new Error(`${key} is set in the config but mmaction-ts does not support it yet; remove it (--cfg-options ${key}=None)`);
   }
   if (cfg.get('omnisource')) throw new Error('omnisource training is not supported yet');
@@ -116,6 +117,13 @@ export async function runTraining(model: BaseRecognizer, datasets: DatasetLike[]
     momentumConfig: cfg.get('momentum_config') as never,
     customHooksConfig: cfg.get('custom_hooks') as never,
   });
+  const preciseBn = cfg.get<Record<string, number>>('precise_bn');
+  if (preciseBn) {
+    const pbDataset = buildDataset(data.train, 'data.train');
+    const pbLoader = buildDataloader(pbDataset, { ...trainSetting, workers_per_gpu: Math.min(1, trainSetting.workers_per_gpu ?? 1) });
+    runner.registerHook(new PreciseBNHook(pbLoader as unknown as LoaderLike, preciseBn), 'HIGHEST');
+    logger.info('Finish register precisebn hook');
+  }
   if (o.validate) {
     const evalCfg = { ...(cfg.get<Record<string, any>>('evaluation') ?? {}) };
     const valDataset = buildDataset({ ...data.val, test_mode: true }, 'data.val');

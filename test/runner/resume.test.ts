@@ -84,3 +84,25 @@ test('GradientCumulativeOptimizerHook: 2 accumulated batches of 2 give the weigh
   assert.ok(acc.allclose(big, 1e-5, 1e-6), 'accumulated equals the big batch');
   assert.ok(!single.allclose(big, 1e-3, 1e-4), 'without accumulation the result differs');
 });
+
+test('PreciseBNHook: BN statistics become the average of per-batch mean and unbiased variance', async () => {
+  const { updateBnStats } = await import('../../src/runner/hooks/precise_bn.ts');
+  torch.manualSeed(0);
+  const model = new TinyRecognizer();
+  const loader = new TinyLoader(new TinyDataset(24, 1), 4, false);
+  await updateBnStats(model, loader, 5);
+  const means: torch.Tensor[] = [];
+  const vars: torch.Tensor[] = [];
+  let k = 0;
+  for await (const b of loader) {
+    if (k++ >= 5) break;
+    means.push(b.imgs.mean(0));
+    vars.push(b.imgs.var(0));
+  }
+  const em = torch.stack(means).mean(0);
+  const ev = torch.stack(vars).mean(0);
+  assert.ok(model.bn.runningMean!.allclose(em, 1e-5, 1e-6), `${model.bn.runningMean!.toArray()} vs ${em.toArray()}`);
+  assert.ok(model.bn.runningVar!.allclose(ev, 1e-5, 1e-6));
+  assert.equal(model.bn.momentum, 0.1);
+  await assert.rejects(updateBnStats(model, loader, 50), /length of dataloader 6 must be greater than iteration number 50/);
+});
