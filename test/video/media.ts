@@ -90,6 +90,17 @@ export const SPECS: Spec[] = [
     args: (o) => [...SRC('208x120', 25, 60), '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params',
       'log-level=none:keyint=30:bframes=3', '-pix_fmt', 'yuv420p', o],
   },
+  { name: 'av1.mp4', frames: 30, size: [160, 96], codec: 'av1', needs: 'libaom-av1',
+    args: (o) => [...SRC('160x96', 25, 30), '-c:v', 'libaom-av1', '-cpu-used', '8', '-row-mt', '1', '-g', '10', '-b:v', '200k', o],
+  },
+  { // VP8 with alt-ref frames
+    name: 'vp8.webm', frames: 40, size: [176, 100], codec: 'vp8', needs: 'libvpx',
+    args: (o) => [...SRC('176x100', 25, 40), '-c:v', 'libvpx', '-g', '15', '-auto-alt-ref', '1', '-lag-in-frames', '8',
+      '-b:v', '300k', o],
+  },
+  { name: 'h264.mov', frames: 40, size: [208, 120], codec: 'h264', needs: 'libx264',
+    args: (o) => [...SRC('208x120', 25, 40), '-c:v', 'libx264', '-preset', 'veryfast', '-bf', '2', '-pix_fmt', 'yuv420p', o],
+  },
   { // variable frame rate: 25 fps for 30 frames, then 10 fps, then 50 fps
     name: 'vfr.mkv', frames: 90, size: [176, 96], codec: 'h264', needs: 'libx264',
     args: (o) => [...SRC('176x96', 25, 90), '-vf',

@@ -57,7 +57,7 @@ function patterns(n: number): number[][] {
 }
 
 const GENERAL = ['h264_bframes.mp4', 'h264_opengop.mkv', 'vp9.webm', 'mjpeg.avi', 'mpeg4.mp4', 'mpeg4_bframes.avi',
-  'hevc.mkv', 'vfr.mkv'];
+  'hevc.mkv', 'vfr.mkv', 'av1.mp4', 'vp8.webm', 'h264.mov'];
 
 for (const name of GENERAL) {
   test(`${name}: metadata and frame count match ffprobe`, async () => {
