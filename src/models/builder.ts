@@ -151,6 +151,11 @@ const RECOGNIZER_DEFAULTS = Object.freeze({ cls_head: null, neck: null, train_cf
 
 /** Builds the parts in MMAction2's order (backbone, neck, head), which is also its random-init order. */
 function recognizerParts(o: RecognizerOptions, path: string) {
+  const foreign = /^(torchvision|timm|mmcls)\./.exec(String(o.backbone?.type ?? ''));
+  if (foreign) {
+    throw new Error(`${path}.backbone: '${String(o.backbone.type)}' names a ${foreign[1]} model, which MMAction2 imports from Python; ` +
+      `mmaction-ts builds its own backbones (registered: ${BACKBONES.types().join(', ')})`);
+  }
   const backbone = BACKBONES.build(o.backbone, `${path}.backbone`);
   const neck = o.neck ? NECKS.build(o.neck, `${path}.neck`) : null;
   const clsHead = o.cls_head ? HEADS.build(o.cls_head, `${path}.cls_head`) : null;

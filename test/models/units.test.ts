@@ -45,6 +45,11 @@ describe('builder', () => {
     assert.throws(() => buildModel(d), /model\.backbone: building ResNet failed: invalid depth 20/);
   });
 
+  test("torchvision./timm./mmcls. backbones are refused with the reason", () => {
+    assert.throws(() => buildModel({ ...base(), backbone: { type: 'torchvision.resnet50' } }),
+      /model\.backbone: 'torchvision\.resnet50' names a torchvision model, which MMAction2 imports from Python/);
+  });
+
   test('train_cfg/test_cfg outside the model dict are accepted, as by build_model', () => {
     const m = buildModel(base(), { test_cfg: { average_clips: 'prob' } });
     assert.equal(m.testCfg?.average_clips, 'prob');
