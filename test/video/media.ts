@@ -114,6 +114,14 @@ export const SPECS: Spec[] = [
     // FFmpeg 5.1 turns the `rotate` tag into a display matrix when stream-copying
     post: (o) => ['-i', `${o}.coded.mp4`, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', o],
   },
+  { name: 'rotated180.mp4', frames: 20, size: [160, 96], codec: 'h264', needs: 'libx264', rotation: 180,
+    args: (o) => [...SRC('160x96', 30, 20), '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', `${o}.coded.mp4`],
+    post: (o) => ['-i', `${o}.coded.mp4`, '-c', 'copy', '-metadata:s:v:0', 'rotate=180', o],
+  },
+  { name: 'rotated270.mp4', frames: 20, size: [160, 96], codec: 'h264', needs: 'libx264', rotation: 270,
+    args: (o) => [...SRC('160x96', 30, 20), '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', `${o}.coded.mp4`],
+    post: (o) => ['-i', `${o}.coded.mp4`, '-c', 'copy', '-metadata:s:v:0', 'rotate=270', o],
+  },
   { // BT.709-tagged H.264 (most HD and phone videos): the matrix matters
     name: 'bt709.mp4', frames: 30, size: [192, 108], codec: 'h264', needs: 'libx264',
     args: (o) => [...SRC('192x108', 25, 30), '-vf', 'scale=out_color_matrix=bt709', '-c:v', 'libx264',

@@ -187,6 +187,19 @@ test('rotated phone-style video: upright like the ffmpeg CLI (autorotate), or as
   }
 });
 
+test('all display rotations (90, 180, 270) give the ffmpeg CLI\'s upright frames', async () => {
+  const seen = new Set<number>();
+  for (const name of ['rotated.mp4', 'rotated180.mp4', 'rotated270.mp4']) {
+    const c = clip(name);
+    const r = await VideoReader.open(c.file);
+    seen.add(r.rotation);
+    assert.deepEqual([r.width, r.height], [c.dispWidth, c.dispHeight], name);
+    await checkBatch(c, r, [0, c.frames - 1, 7]);
+    r.close();
+  }
+  assert.deepEqual([...seen].sort(), [180, 270, 90].sort());
+});
+
 test('BT.709-tagged video: colorMatrix auto follows the tag like the ffmpeg CLI; bt601 like OpenCV/PyAV', async () => {
   const c = clip('bt709.mp4');
   const r = await VideoReader.open(c.file);
