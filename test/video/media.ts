@@ -101,6 +101,16 @@ export const SPECS: Spec[] = [
   { name: 'h264.mov', frames: 40, size: [208, 120], codec: 'h264', needs: 'libx264',
     args: (o) => [...SRC('208x120', 25, 40), '-c:v', 'libx264', '-preset', 'veryfast', '-bf', '2', '-pix_fmt', 'yuv420p', o],
   },
+  { // MPEG-TS: seeking by timestamp search, not by an index
+    name: 'h264.ts', frames: 120, size: [208, 120], codec: 'h264', needs: 'libx264',
+    args: (o) => [...SRC('208x120', 25, 120), '-c:v', 'libx264', '-preset', 'veryfast', '-bf', '3', '-g', '50',
+      '-pix_fmt', 'yuv420p', o],
+  },
+  { // raw H.264 elementary stream: no container timestamps, frames are counted while decoding
+    name: 'raw.h264', frames: 60, size: [208, 120], codec: 'h264', needs: 'libx264',
+    args: (o) => [...SRC('208x120', 25, 60), '-c:v', 'libx264', '-preset', 'veryfast', '-bf', '3', '-g', '25',
+      '-pix_fmt', 'yuv420p', '-f', 'h264', o],
+  },
   { // variable frame rate: 25 fps for 30 frames, then 10 fps, then 50 fps
     name: 'vfr.mkv', frames: 90, size: [176, 96], codec: 'h264', needs: 'libx264',
     args: (o) => [...SRC('176x96', 25, 90), '-vf',

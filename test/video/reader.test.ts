@@ -57,7 +57,7 @@ function patterns(n: number): number[][] {
 }
 
 const GENERAL = ['h264_bframes.mp4', 'h264_opengop.mkv', 'vp9.webm', 'mjpeg.avi', 'mpeg4.mp4', 'mpeg4_bframes.avi',
-  'hevc.mkv', 'vfr.mkv', 'av1.mp4', 'vp8.webm', 'h264.mov'];
+  'hevc.mkv', 'vfr.mkv', 'av1.mp4', 'vp8.webm', 'h264.mov', 'h264.ts', 'raw.h264'];
 
 for (const name of GENERAL) {
   test(`${name}: metadata and frame count match ffprobe`, async () => {
@@ -94,7 +94,7 @@ for (const name of GENERAL) {
 }
 
 test('pts mode is used where timestamps allow it, frame counting elsewhere', async () => {
-  for (const [name, mode] of [['h264_bframes.mp4', true], ['vp9.webm', true], ['mpeg4_bframes.avi', false]] as const) {
+  for (const [name, mode] of [['h264_bframes.mp4', true], ['vp9.webm', true], ['mpeg4_bframes.avi', false], ['raw.h264', false]] as const) {
     const r = await VideoReader.open(clip(name).file);
     assert.equal(r.info.ptsMode, mode, name);
     r.close();
