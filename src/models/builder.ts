@@ -32,6 +32,7 @@ import type { BaseHead } from './heads/base.ts';
 import { TRNHead, TRN_HEAD_DEFAULTS, type TRNHeadOptions } from './heads/trn_head.ts';
 import { TSMHead, TSM_HEAD_DEFAULTS, type TSMHeadOptions } from './heads/tsm_head.ts';
 import { TSNHead, TSN_HEAD_DEFAULTS, type TSNHeadOptions } from './heads/tsn_head.ts';
+import { prefetchPretrained, type DownloadOptions } from './checkpoint.ts';
 import { LOSSES, type LossCfg } from './losses/index.ts';
 import type { BaseWeightedLoss } from './losses/base.ts';
 import type { Backbone, BaseRecognizer, Head, Neck, RecognizerTestCfg, RecognizerTrainCfg } from './recognizers/base.ts';
@@ -200,6 +201,16 @@ export function buildModel(cfg: ModelCfg, { train_cfg, test_cfg, path = 'model' 
     c.test_cfg = test_cfg;
   }
   return RECOGNIZERS.build(c, path);
+}
+
+/**
+ * buildModel after downloading (once, into the checkpoint cache) every `pretrained` URL the
+ * config names, e.g. `torchvision://resnet50` in TSN configs: calling it is the user's request
+ * to download. buildModel itself only reads local or cached files.
+ */
+export async function buildModelWithPretrained(cfg: ModelCfg, o: Parameters<typeof buildModel>[1] & DownloadOptions = {}): Promise<BaseRecognizer> {
+  const { cfg: local } = await prefetchPretrained(cfg, o);
+  return buildModel(local, o);
 }
 
 export const buildRecognizer = (cfg: ModelCfg, path = 'model'): BaseRecognizer => RECOGNIZERS.build(cfg, path);

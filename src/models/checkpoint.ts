@@ -272,20 +272,26 @@ export async function loadCheckpoint(model: Module, fileOrUrl: string, o: LoadCh
 
 /**
  * Downloads every URL a model config names in a `pretrained` field (e.g. `torchvision://resnet50`
- * in TSN configs) into the cache, so that buildModel(cfg.model) can read them. Returns the cached paths.
+ * in TSN configs) into the cache, so that buildModel(cfg.model) can read them. Returns a copy of
+ * the config whose `pretrained` URLs are replaced by the cached files, and the map URL -> file.
  */
-export async function prefetchPretrained(modelCfg: unknown, o: DownloadOptions = {}): Promise<string[]> {
-  const urls = new Set<string>();
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) { v.forEach(walk); return; }
+export async function prefetchPretrained<C>(modelCfg: C, o: DownloadOptions = {}): Promise<{ cfg: C; files: Map<string, string> }> {
+  const files = new Map<string, string>();
+  const urls: string[] = [];
+  const find = (v: unknown): void => {
+    if (Array.isArray(v)) { v.forEach(find); return; }
     if (!v || typeof v !== 'object') return;
     for (const [k, x] of Object.entries(v)) {
-      if (k === 'pretrained' && typeof x === 'string' && resolveCheckpointSource(x, o.cacheDir).kind === 'url') urls.add(x);
-      else walk(x);
+      if (k === 'pretrained' && typeof x === 'string' && resolveCheckpointSource(x, o.cacheDir).kind === 'url') urls.push(x);
+      else find(x);
     }
   };
-  walk(modelCfg);
-  const out: string[] = [];
-  for (const u of urls) out.push(await downloadCheckpoint(u, o));
-  return out;
+  find(modelCfg);
+  for (const u of urls) if (!files.has(u)) files.set(u, await downloadCheckpoint(u, o));
+  const rewrite = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(rewrite);
+    if (!v || typeof v !== 'object') return v;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'pretrained' && typeof x === 'string' && files.has(x) ? files.get(x) : rewrite(x)]));
+  };
+  return { cfg: rewrite(modelCfg) as C, files };
 }

@@ -1,5 +1,5 @@
 /** Action recognition models: builders, checkpoint loading and the model classes. */
-export { buildModel, buildRecognizer, buildBackbone, buildHead, buildNeck, buildLoss, BACKBONES, NECKS, HEADS, RECOGNIZERS, LOSSES } from './builder.ts';
+export { buildModel, buildModelWithPretrained, buildRecognizer, buildBackbone, buildHead, buildNeck, buildLoss, BACKBONES, NECKS, HEADS, RECOGNIZERS, LOSSES } from './builder.ts';
 export type { ModelCfg, RecognizerOptions } from './builder.ts';
 export {
   loadCheckpoint, readCheckpoint, downloadCheckpoint, loadStateDictInto, extractStateDict, resolveCheckpointSource,

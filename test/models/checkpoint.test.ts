@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { torch } from '../../src/index.ts';
 import { saveSync, saveToBuffer } from '../../src/torch/serialization/index.ts';
 import {
-  buildModel, buildBackbone, loadCheckpoint, downloadCheckpoint, resolveCheckpointSource, localCheckpointPath, CheckpointError,
+  buildModel, buildModelWithPretrained, buildBackbone, loadCheckpoint, downloadCheckpoint, resolveCheckpointSource, localCheckpointPath, CheckpointError,
 } from '../../src/models/index.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mmaction-ckpt-'));
@@ -166,6 +166,22 @@ describe('download cache', () => {
     corrupt[corrupt.length - 1] ^= 0xff;
     await assert.rejects(downloadCheckpoint(url, { cacheDir: dir, fetchImpl: fakeFetch(corrupt, []), progress: false }), /invalid hash value/);
     assert.deepEqual(readdirSync(dir), []);
+  });
+
+  test('buildModelWithPretrained downloads the config\'s pretrained URL, then builds from the cache', async () => {
+    torch.manualSeed(15);
+    const ref = buildBackbone({ type: 'ResNet', depth: 18, num_stages: 1, out_indices: [0], strides: [1], dilations: [1] });
+    const body = saveToBuffer({ state_dict: sdObject(ref) });
+    const prefix = createHash('sha256').update(body).digest('hex').slice(0, 8);
+    const calls: string[] = [];
+    const cfg = {
+      type: 'Recognizer2D',
+      backbone: { type: 'ResNet', depth: 18, num_stages: 1, out_indices: [0], strides: [1], dilations: [1], torchvision_pretrain: false, pretrained: `https://example.com/r18s1-${prefix}.pth` },
+      cls_head: null,
+    };
+    const m = await buildModelWithPretrained(cfg, { cacheDir: join(tmp, 'cache-build'), fetchImpl: fakeFetch(body, calls), progress: false });
+    assert.equal(calls.length, 1);
+    assert.ok(sameWeights(ref, m.backbone));
   });
 
   test('offline: a clear error that says where to put the file', async () => {
