@@ -23,6 +23,8 @@ export interface TestModelOptions {
   evalOptions?: Record<string, unknown> | null;
   /** `--average-clips score|prob`: overrides test_cfg.average_clips. */
   averageClips?: 'score' | 'prob' | null;
+  /** 'cpu', 'cuda' or 'cuda:N'; default cuda when available. */
+  device?: string | null;
   /** Progress callback (done, total). */
   onProgress?: (done: number, total: number) => void;
   log?: (msg: string) => void;
@@ -48,7 +50,10 @@ export async function testModel(cfgOrPath: Config | string, checkpoint: string, 
     throw new Error(`${checkpoint} does not fit the model of ${cfg.filename ?? 'the config'} (was it trained with another config?):\n${formatLoadReport(report, checkpoint)}`);
   }
   if (report.unexpectedKeys.length) log(`unexpected keys in ${checkpoint}: ${report.unexpectedKeys.join(', ')}`);
-  const results = await singleGpuTest(model, loader as unknown as LoaderLike, { onProgress: o.onProgress });
+  const torch = await import('../torch/index.ts');
+  const device = o.device ?? (torch.cuda.isAvailable() ? 'cuda' : 'cpu');
+  if (device !== 'cpu') model.to(device);
+  const results = await singleGpuTest(model, loader as unknown as LoaderLike, { onProgress: o.onProgress, device });
   if (o.out) {
     log(`\nwriting results to ${o.out}`);
     await dumpResults(results, o.out);

@@ -16,7 +16,7 @@ import { buildModel } from '../models/builder.ts';
 import type { BaseRecognizer } from '../models/recognizers/base.ts';
 import { EpochBasedRunner } from '../runner/epoch_runner.ts';
 import { MMACTION_VERSION } from '../runner/checkpoint.ts';
-import { singleGpuTest } from '../runner/engine.ts';
+import { singleGpuTest, type TestableModel } from '../runner/engine.ts';
 import { EvalHook } from '../runner/hooks/evaluation.ts';
 import { PreciseBNHook } from '../runner/hooks/precise_bn.ts';
 import { Logger, timeStr } from '../runner/logger.ts';
@@ -43,9 +43,12 @@ export interface TrainModelOptions {
   stream?: ((line: string) => void) | null;
   rank?: number;
   worldSize?: number;
+  /** 'cpu', 'cuda' or 'cuda:N'; default cuda when available. */
+  device?: string | null;
 }
 
 export interface RunTrainingOptions {
+  device?: string;
   validate?: boolean;
   testLast?: boolean;
   testBest?: boolean;
@@ -99,6 +102,8 @@ export async function runTraining(model: BaseRecognizer, datasets: DatasetLike[]
   }
   if (cfg.get('omnisource')) throw new Error('omnisource training is not supported yet');
 
+  const device = o.device ?? 'cpu';
+  if (device !== 'cpu') model.to(device);
   const optimizer = buildOptimizer(model, cfg.get('optimizer') as never);
   const maxEpochs = cfg.get<number>('runner.max_epochs') ?? cfg.get<number>('total_epochs');
   if (typeof maxEpochs !== 'number') throw new Error(`${cfg.filename ?? 'config'}: total_epochs is missing (the number of training epochs)`);
@@ -106,7 +111,7 @@ export async function runTraining(model: BaseRecognizer, datasets: DatasetLike[]
   if (runnerType !== 'EpochBasedRunner') throw new Error(`runner.type: only EpochBasedRunner is supported, got '${runnerType}'`);
   const runner = new EpochBasedRunner({
     model: model as unknown as TrainableModel, optimizer, workDir, logger, meta: o.meta ?? {}, maxEpochs, seed,
-    rank: o.rank ?? 0, worldSize: o.worldSize ?? 1,
+    rank: o.rank ?? 0, worldSize: o.worldSize ?? 1, device,
   });
   if (o.timestamp) runner.timestamp = o.timestamp;
   runner.registerTrainingHooks({
@@ -128,7 +133,8 @@ export async function runTraining(model: BaseRecognizer, datasets: DatasetLike[]
     const evalCfg = { ...(cfg.get<Record<string, any>>('evaluation') ?? {}) };
     const valDataset = buildDataset({ ...data.val, test_mode: true }, 'data.val');
     const valLoader = buildDataloader(valDataset, dataloaderOptions(data, 'val_dataloader', { shuffle: false }));
-    runner.registerHook(new EvalHook(valLoader as unknown as LoaderLike, evalCfg), 'LOW');
+    const testFn = (m: TestableModel, l: LoaderLike) => singleGpuTest(m, l, { device });
+    runner.registerHook(new EvalHook(valLoader as unknown as LoaderLike, { test_fn: testFn, ...evalCfg }), 'LOW');
   }
   const resumeFrom = cfg.get<string | null>('resume_from');
   const loadFrom = cfg.get<string | null>('load_from');
@@ -171,7 +177,7 @@ async function testAfterTraining(runner: EpochBasedRunner, cfg: Config, o: RunTr
   if (testBest && bestCkpt) runs.push(['best', bestCkpt]);
   for (const [name, ckpt] of runs) {
     if (ckpt) runner.loadCheckpoint(ckpt);
-    const outputs = await singleGpuTest(runner.model as never, loader as unknown as LoaderLike);
+    const outputs = await singleGpuTest(runner.model as never, loader as unknown as LoaderLike, { device: runner.device });
     if (runner.rank !== 0) continue;
     await dumpResults(outputs, join(workDir, `${name}_pred.pkl`));
     const evalCfg = { ...(cfg.get<Record<string, any>>('evaluation') ?? {}) };
@@ -233,5 +239,9 @@ export async function trainModel(cfgOrPath: Config | string, o: TrainModelOption
   if (cfg.get('checkpoint_config')) {
     cfg.set('checkpoint_config.meta', { mmaction_version: MMACTION_VERSION, config: cfg.prettyText });
   }
-  return runTraining(model, datasets, cfg, { validate: o.validate, testLast: o.testLast, testBest: o.testBest, timestamp, meta, logger, rank, worldSize: o.worldSize ?? 1 });
+  const device = o.device ?? (torch.cuda.isAvailable() ? 'cuda' : 'cpu');
+  if (!/^(cpu|cuda(:\d+)?)$/.test(device)) throw new Error(`device must be cpu or cuda[:N], got '${device}'`);
+  if (device !== 'cpu' && !torch.cuda.isAvailable()) throw new Error(`device ${device}: CUDA is not available in this build of libtorch; use --device cpu`);
+  logger.info(`Device: ${device}`);
+  return runTraining(model, datasets, cfg, { device, validate: o.validate, testLast: o.testLast, testBest: o.testBest, timestamp, meta, logger, rank, worldSize: o.worldSize ?? 1 });
 }

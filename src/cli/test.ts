@@ -62,6 +62,7 @@ export async function run(argv: string[]): Promise<number> {
     eval: evalMetrics ?? null,
     evalOptions: opts['eval-options'] ? parseKv(opts['eval-options'] as string[]) : null,
     averageClips: (avg as 'score' | 'prob' | undefined) ?? null,
+    device: (opts.device as string | undefined) ?? null,
     onProgress: (done, total) => {
       const pct = Math.floor((100 * done) / Math.max(total, 1));
       if (pct !== last && process.stderr.isTTY) { last = pct; process.stderr.write(`\r[${'>'.repeat(Math.floor(pct / 4)).padEnd(25)}] ${done}/${total}`); }

@@ -79,7 +79,6 @@ export async function run(argv: string[]): Promise<number> {
   if (opts.launcher !== undefined && opts.launcher !== 'none') throw new Error(`--launcher ${String(opts.launcher)}: distributed training is not supported yet; run without --launcher`);
   const device = opts.device as string | undefined;
   if (device !== undefined && !/^(cpu|cuda(:\d+)?)$/.test(device)) throw new Error(`--device must be cpu or cuda[:N], got '${device}'`);
-  if (device !== undefined && device !== 'cpu') throw new Error(`--device ${device}: training on CUDA is not wired into the runner yet; use --device cpu`);
   const cfgOptions = [...((opts['cfg-options'] as string[]) ?? []), ...((opts.options as string[]) ?? [])];
   await trainModel(pos[0], {
     workDir: (opts['work-dir'] as string) ?? null,
@@ -91,6 +90,7 @@ export async function run(argv: string[]): Promise<number> {
     seed: parseIntOpt(opts.seed, 'seed'),
     deterministic: Boolean(opts.deterministic),
     cfgOptions: cfgOptions.length ? cfgOptions : null,
+    device: device ?? null,
   });
   return 0;
 }

@@ -12,7 +12,25 @@ export interface TestableModel {
   forwardTest(imgs: Tensor, data?: Record<string, unknown>): Tensor;
 }
 
+/**
+ * Moves the tensors of a collated batch to `device` (the CPU originals are freed). Returns the
+ * batch itself for 'cpu'.
+ */
+export function batchToDevice<B>(batch: B, device: string): B {
+  if (device === 'cpu' || !batch || typeof batch !== 'object') return batch;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(batch as Record<string, unknown>)) {
+    if (v instanceof torch.Tensor && v.device !== device) {
+      out[k] = v.to({ device });
+      v.dispose();
+    } else out[k] = v;
+  }
+  return out as B;
+}
+
 export interface TestOptions {
+  /** Device of the model; batches are moved there. Default 'cpu'. */
+  device?: string;
   /** Called after every batch with (done, total) samples, e.g. for a progress bar. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -37,7 +55,8 @@ export async function singleGpuTest(model: TestableModel, loader: LoaderLike, o:
   model.eval();
   const results: number[][] = [];
   const total = loader.dataset?.length ?? loader.length;
-  for await (const batch of iterateLoader(loader)) {
+  for await (const cpuBatch of iterateLoader(loader)) {
+    const batch = batchToDevice(cpuBatch, o.device ?? 'cpu');
     try {
       const rows = torch.noGrad(() => torch.tidy(() => {
         const out = model.forwardTest(batch.imgs, batch);

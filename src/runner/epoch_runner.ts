@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import * as torch from '../torch/index.ts';
 import { BaseRunner, type RunnerOptions } from './base_runner.ts';
 import { linkOrCopyAtomic, MMACTION_VERSION, saveCheckpoint } from './checkpoint.ts';
-import { disposeBatch, iterateLoader } from './engine.ts';
+import { batchToDevice, disposeBatch, iterateLoader } from './engine.ts';
 import type { LoaderLike, SaveCheckpointOptions, StepOutputs } from './types.ts';
 
 /** Thrown when the loss becomes NaN or infinite. */
@@ -29,6 +29,8 @@ export class NonFiniteLossError extends Error {
 export interface EpochRunnerOptions extends RunnerOptions {
   /** Reseed libtorch at every train epoch from (seed, epoch). null: leave the generator alone (mmcv). */
   seed?: number | null;
+  /** Where the model is; batches are moved there before each step. Default 'cpu'. */
+  device?: string;
 }
 
 /** The generator seed of one epoch: a 31-bit mix of (seed, epoch). */
@@ -41,10 +43,12 @@ export function epochSeed(seed: number, epoch: number): number {
 
 export class EpochBasedRunner extends BaseRunner {
   readonly seed: number | null;
+  readonly device: string;
 
   constructor(o: EpochRunnerOptions) {
     super(o);
     this.seed = o.seed ?? null;
+    this.device = o.device ?? 'cpu';
   }
 
   /** One step: train_step (or val_step) inside a scope that frees the forward's temporaries. */
@@ -82,7 +86,8 @@ export class EpochBasedRunner extends BaseRunner {
     if (this.seed !== null) torch.manualSeed(epochSeed(this.seed, this._epoch));
     await this.callHook('before_train_epoch');
     let i = 0;
-    for await (const batch of iterateLoader(loader)) {
+    for await (const cpuBatch of iterateLoader(loader)) {
+      const batch = batchToDevice(cpuBatch, this.device);
       this.dataBatch = batch;
       this._innerIter = i;
       try {
@@ -109,7 +114,8 @@ export class EpochBasedRunner extends BaseRunner {
     this.dataLoader = loader;
     await this.callHook('before_val_epoch');
     let i = 0;
-    for await (const batch of iterateLoader(loader)) {
+    for await (const cpuBatch of iterateLoader(loader)) {
+      const batch = batchToDevice(cpuBatch, this.device);
       this.dataBatch = batch;
       this._innerIter = i;
       try {

@@ -57,7 +57,7 @@ export class EvalHook extends Hook {
   initialFlag = true;
   readonly metrics: string | string[] | undefined;
   readonly metricOptions: Record<string, Record<string, unknown>> | undefined;
-  readonly testFn: (model: TestableModel, loader: LoaderLike) => Promise<number[][]>;
+  readonly testFn: ((model: TestableModel, loader: LoaderLike) => Promise<number[][]>) | null;
 
   constructor(readonly dataloader: LoaderLike, o: EvalHookOptions = {}) {
     super();
@@ -75,7 +75,7 @@ export class EvalHook extends Hook {
     this.outDir = o.out_dir ?? null;
     this.metrics = o.metrics;
     this.metricOptions = o.metric_options;
-    this.testFn = o.test_fn ?? singleGpuTest;
+    this.testFn = o.test_fn ?? null;
     if (this.saveBest !== null) this.initRule(o.rule ?? null, this.saveBest);
   }
 
@@ -140,7 +140,9 @@ export class EvalHook extends Hook {
   }
 
   protected async doEvaluate(r: RunnerLike): Promise<void> {
-    const results = await this.testFn(r.model as unknown as TestableModel, this.dataloader);
+    const model = r.model as unknown as TestableModel;
+    const results = this.testFn ? await this.testFn(model, this.dataloader)
+      : await singleGpuTest(model, this.dataloader, { device: (r as { device?: string }).device ?? 'cpu' });
     r.model.train();
     r.logBuffer.output.eval_iter_num = this.dataloader.length;
     const keyScore = this.evaluate(r, results);

@@ -5,7 +5,7 @@
  */
 import * as torch from '../../torch/index.ts';
 import type { Tensor } from '../../torch/tensor.ts';
-import { disposeBatch, iterateLoader } from '../engine.ts';
+import { batchToDevice, disposeBatch, iterateLoader } from '../engine.ts';
 import type { LoaderLike, RunnerLike } from '../types.ts';
 import { Hook } from './hook.ts';
 
@@ -24,7 +24,7 @@ interface ForwardModel {
 }
 
 /** `update_bn_stats(model, data_loader, num_iters)`. */
-export async function updateBnStats(model: ForwardModel, loader: LoaderLike, numIters = 200, log: (m: string) => void = () => {}): Promise<void> {
+export async function updateBnStats(model: ForwardModel, loader: LoaderLike, numIters = 200, log: (m: string) => void = () => {}, device = 'cpu'): Promise<void> {
   model.train();
   if (loader.length < numIters) throw new Error(`precise_bn: length of dataloader ${loader.length} must be greater than iteration number ${numIters}`);
   const bns = [...model.modules()].filter((m): m is BN => m instanceof torch.nn.BatchNorm && m.training && m.runningMean !== null);
@@ -41,7 +41,8 @@ export async function updateBnStats(model: ForwardModel, loader: LoaderLike, num
   const runningVar = bns.map((b) => torch.zerosLike(b.runningVar!));
   let done = 0;
   try {
-    for await (const data of iterateLoader(loader)) {
+    for await (const cpuData of iterateLoader(loader)) {
+      const data = batchToDevice(cpuData, device);
       try {
         torch.noGrad(() => torch.tidy(() => { model.forwardTest(data.imgs, data); }));
       } finally {
@@ -76,7 +77,7 @@ export class PreciseBNHook extends Hook {
   override async afterTrainEpoch(r: RunnerLike): Promise<void> {
     if (!this.everyNEpochs(r, this.interval)) return;
     r.logger.info(`Running Precise BN for ${this.numIters} iterations`);
-    await updateBnStats(r.model as unknown as ForwardModel, this.dataloader, this.numIters, (m) => r.logger.info(m));
+    await updateBnStats(r.model as unknown as ForwardModel, this.dataloader, this.numIters, (m) => r.logger.info(m), (r as { device?: string }).device ?? 'cpu');
     r.logger.info('BN stats updated');
   }
 }
