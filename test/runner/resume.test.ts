@@ -106,3 +106,24 @@ test('PreciseBNHook: BN statistics become the average of per-batch mean and unbi
   assert.equal(model.bn.momentum, 0.1);
   await assert.rejects(updateBnStats(model, loader, 50), /length of dataloader 6 must be greater than iteration number 50/);
 });
+
+test('training runs in flat native memory: no tensor handles accumulate across epochs', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mmaction-mem-'));
+  try {
+    torch.manualSeed(0);
+    const model = new TinyRecognizer();
+    const optimizer = buildOptimizer(model, { type: 'SGD', lr: 0.05, momentum: 0.9 });
+    const runner = new EpochBasedRunner({ model, optimizer, workDir: dir, logger: new Logger({ stream: null }), maxEpochs: 6, seed: 1 });
+    const counts: number[] = [];
+    class Count extends Hook {
+      override afterTrainEpoch(): void { counts.push(torch.memory().liveHandles); }
+    }
+    runner.registerTrainingHooks({ lrConfig: { policy: 'step', step: [3] }, optimizerConfig: { grad_clip: { max_norm: 5 } }, checkpointConfig: { interval: 2 }, logConfig: { interval: 2, hooks: [{ type: 'TextLoggerHook' }] } });
+    runner.registerHook(new Count(), 'LOWEST');
+    await runner.run([new TinyLoader(new TinyDataset(24, 1), 4)], [['train', 1]]);
+    assert.equal(counts.length, 6);
+    assert.deepEqual(counts.slice(2), Array(4).fill(counts[1]), `live handles per epoch: ${counts.join(', ')}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
