@@ -9,7 +9,7 @@
  *
  * The only seam to src/torch/serialization (saveSync) and src/models/checkpoint.ts (reading).
  */
-import { closeSync, copyFileSync, fsyncSync, linkSync, openSync, renameSync, unlinkSync } from 'node:fs';
+import { closeSync, copyFileSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as torch from '../torch/index.ts';
 import type { Tensor } from '../torch/tensor.ts';
@@ -46,6 +46,8 @@ function cpuStateDict(model: Module): [string, Tensor][] {
 export function saveCheckpoint(model: Module & { CLASSES?: string[] | null }, filename: string, { optimizer = null, meta = null }: SaveCheckpointArgs = {}): void {
   const m: Meta = { ...(meta ?? {}), time: pyAsctime() };
   if (model.CLASSES) m.CLASSES = model.CLASSES;
+  // mmcv's HardDiskBackend.put creates the folder
+  mkdirSync(dirname(filename), { recursive: true });
   const entries = cpuStateDict(model);
   try {
     const checkpoint: Record<string, unknown> = { meta: m, state_dict: orderedDict(entries) };

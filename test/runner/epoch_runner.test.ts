@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import * as torch from '../../src/torch/index.ts';
 import { loadSync } from '../../src/torch/serialization/load.ts';
 import { EpochBasedRunner, NonFiniteLossError } from '../../src/runner/epoch_runner.ts';
@@ -231,5 +231,39 @@ test("workflow [['train', 1], ['val', 1]] logs val losses; bad workflows are ref
     await assert.rejects(r2.runner.run([trainLoader], [['train', 1], ['val', 1]]), /2 phases but 1 data loaders/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('load_from loads weights only (epoch 0, fresh optimizer); rank 1 writes no files; out_dir and save_optimizer=false', async () => {
+  const dir = tmp();
+  const out = tmp();
+  try {
+    const a = setup(dir, { maxEpochs: 1, checkpointConfig: { interval: 1, save_optimizer: false, out_dir: out } });
+    await a.runner.run([a.trainLoader], [['train', 1]]);
+    const saved = join(out, basename(dir), 'epoch_1.pth');
+    const ck = loadSync(saved);
+    assert.deepEqual(Object.keys(ck), ['meta', 'state_dict']);
+    assert.ok(existsSync(join(out, basename(dir), 'latest.pth')));
+
+    const b = setup(tmp(), { maxEpochs: 1 });
+    b.runner.loadCheckpoint(saved);
+    assert.equal(b.runner.epoch, 0);
+    assert.ok(b.model.fc_cls.weight.equal(a.model.fc_cls.weight));
+    assert.equal(b.optimizer.state.size, 0);
+    // resuming from it works too (like mmcv, without optimizer state when none was saved)
+    b.runner.resume(saved);
+    assert.equal(b.runner.epoch, 1);
+    assert.equal(b.optimizer.state.size, 0);
+
+    const rankDir = join(tmp(), 'rank1');
+    torch.manualSeed(0);
+    const model = new TinyRecognizer();
+    const r1 = new EpochBasedRunner({ model, optimizer: buildOptimizer(model, { type: 'SGD', lr: 0.1 }), workDir: rankDir, logger: new Logger({ stream: null, rank: 1, logFile: join(rankDir, 'x.log') }), maxEpochs: 1, rank: 1, worldSize: 2 });
+    r1.registerTrainingHooks({ lrConfig: { policy: 'fixed' }, optimizerConfig: {}, checkpointConfig: { interval: 1 }, logConfig: { interval: 1, hooks: [{ type: 'TextLoggerHook' }] } });
+    await r1.run([new TinyLoader(new TinyDataset(8, 1), 4)], [['train', 1]]);
+    assert.ok(!existsSync(rankDir), 'rank 1 creates no work dir, checkpoint or log');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
   }
 });
