@@ -7,6 +7,7 @@ import { CenterCrop, MultiScaleCrop, RandomCrop, RandomResizedCrop, TenCrop, Thr
 import {
   DecordDecode, DecordInit, ImageDecode, OpenCVDecode, OpenCVInit, PIMSDecode, PIMSInit, PyAVDecode, PyAVInit, RawFrameDecode,
 } from './decode.ts';
+import { ColorJitter } from './color.ts';
 import { Flip } from './flip.ts';
 import { Collect, FormatAudioShape, FormatShape, ImageToTensor, Rename, ToTensor, Transpose } from './format.ts';
 import { Normalize } from './normalize.ts';
@@ -22,12 +23,21 @@ export const TRANSFORMS = {
   // decode.ts
   RawFrameDecode, ImageDecode, DecordInit, DecordDecode, PyAVInit, PyAVDecode, OpenCVInit, OpenCVDecode, PIMSInit, PIMSDecode,
   // resize.ts, crop.ts, flip.ts, normalize.ts
-  Resize, RandomRescale, Fuse, RandomCrop, RandomResizedCrop, MultiScaleCrop, CenterCrop, ThreeCrop, TenCrop, Flip, Normalize,
+  Resize, RandomRescale, Fuse, RandomCrop, RandomResizedCrop, MultiScaleCrop, CenterCrop, ThreeCrop, TenCrop, Flip, Normalize, ColorJitter,
   // format.ts
   FormatShape, FormatAudioShape, Collect, ToTensor, ImageToTensor, Transpose, Rename,
 } satisfies Record<string, TransformCtor>;
 
 export type TransformType = keyof typeof TRANSFORMS;
+
+/** MMAction2 0.24 transforms that exist there but not (yet) here: named in a clear error. */
+export const NOT_YET_PORTED = new Set([
+  'Imgaug', 'TorchvisionTrans', 'PytorchVideoTrans', 'PoseCompact', 'AudioAmplify', 'MelSpectrogram', 'AudioDecode',
+  'AudioDecodeInit', 'AudioFeatureSelector', 'LoadAudioFeature', 'ArrayDecode', 'BuildPseudoClip', 'PyAVDecodeMotionVector',
+  'GenerateLocalizationLabels', 'LoadLocalizationFeature', 'LoadProposals', 'SampleProposalFrames', 'LoadHVULabel',
+  'UniformSampleFrames', 'PoseDecode', 'LoadKineticsPose', 'GeneratePoseTarget', 'PoseNormalize', 'PaddingWithLoop',
+  'FormatGCNInput', 'JointToBone', 'ToDataContainer',
+]);
 
 /** Build one transform from its config dict (`where` names it in errors). */
 export function buildTransform(cfg: Cfg, where = 'pipeline'): Transform {
@@ -35,6 +45,10 @@ export function buildTransform(cfg: Cfg, where = 'pipeline'): Transform {
   const type = cfg.type;
   if (typeof type !== 'string') throw new Error(`${where}: missing 'type'`);
   const Ctor = (TRANSFORMS as Record<string, TransformCtor>)[type];
+  if (!Ctor && NOT_YET_PORTED.has(type)) {
+    throw new Error(`${where}: MMAction2's transform '${type}' is not available in mmaction-ts yet; ` +
+      'remove it from the pipeline or replace it (see src/datasets/pipelines/index.ts for the supported types)');
+  }
   if (!Ctor) {
     throw new Error(`${where}: unknown transform type '${type}'${didYouMean(type, Object.keys(TRANSFORMS))}`);
   }
