@@ -268,3 +268,25 @@ describe('ResNetTSM non-local', () => {
     assert.throws(() => buildBackbone({ ...cfg, depth: 18 }).initWeights(), /non-local blocks need Bottleneck/);
   });
 });
+
+describe('training memory', () => {
+  test('train steps (with MixUp) run in flat native memory', () => {
+    torch.manualSeed(16);
+    const m = buildModel({
+      type: 'Recognizer2D', backbone: { type: 'ResNet', depth: 18, num_stages: 1, out_indices: [0], strides: [1], dilations: [1] },
+      cls_head: { type: 'TSNHead', num_classes: 4, in_channels: 64 }, train_cfg: { blending: { type: 'MixupBlending', num_classes: 4 } },
+    }).train();
+    const imgs = torch.randn([2, 2, 3, 8, 8]);
+    const label = torch.tensor([[1], [2]], { dtype: 'int64' });
+    const step = () => {
+      const { loss } = m.trainStep({ imgs, label });
+      loss.backward();
+      loss.dispose();
+      m.zeroGrad();
+    };
+    step();
+    const before = torch.memory().liveHandles;
+    for (let i = 0; i < 3; i++) step();
+    assert.equal(torch.memory().liveHandles, before);
+  });
+});

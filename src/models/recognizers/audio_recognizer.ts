@@ -57,6 +57,7 @@ export class AudioRecognizer extends BaseRecognizer {
     if (!data.audios) throw new Error("AudioRecognizer.trainStep: the batch needs 'audios'");
     const losses = this.forward(data.audios, data.label) as LossDict;
     const { loss, logVars } = BaseRecognizer.parseLosses(losses);
+    for (const v of Object.values(losses)) if (v !== loss) v.dispose();
     return { loss, logVars, numSamples: data.audios.shape[0] };
   }
 }

@@ -166,9 +166,12 @@ export abstract class BaseRecognizer extends torch.nn.Module {
     if (gradcam) return this.forwardGradcam(imgs);
     if (returnLoss) {
       if (!label) throw new Error('Label should not be None.');
-      if (this.blending) {
-        const [bi, bl] = this.blending.call(imgs, label);
-        return torch.tidy(() => this.forwardTrain(bi, bl, extra));
+      const blending = this.blending;
+      if (blending) {
+        return torch.tidy(() => {
+          const [bi, bl] = blending.call(imgs, label);
+          return this.forwardTrain(bi, bl, extra);
+        });
       }
       return this.forwardTrain(imgs, label, extra);
     }
@@ -178,17 +181,17 @@ export abstract class BaseRecognizer extends torch.nn.Module {
   /** _parse_losses: means every entry, sums those whose name contains 'loss'; log values as numbers. */
   static parseLosses(losses: LossDict): { loss: Tensor; logVars: Record<string, number> } {
     const logVars: Record<string, number> = {};
-    let loss: Tensor | null = null;
-    const keep: Tensor[] = [];
-    for (const [k, v] of Object.entries(losses)) {
-      const m = v.mean();
-      keep.push(m);
-      logVars[k] = m.item();
-      if (k.includes('loss')) loss = loss ? loss.add(m) : m;
-    }
-    if (!loss) throw new Error('parseLosses: no entry named *loss* in the loss dict');
+    const loss = torch.tidy(() => {
+      let total: Tensor | null = null;
+      for (const [k, v] of Object.entries(losses)) {
+        const m = v.mean();
+        logVars[k] = m.item();
+        if (k.includes('loss')) total = total ? total.add(m) : m;
+      }
+      if (!total) throw new Error('parseLosses: no entry named *loss* in the loss dict');
+      return total;
+    });
     logVars.loss = loss.item();
-    for (const t of keep) if (t !== loss) t.dispose();
     return { loss, logVars };
   }
 
@@ -201,6 +204,7 @@ export abstract class BaseRecognizer extends torch.nn.Module {
     }
     const losses = this.forward(data.imgs, data.label, { returnLoss: true, ...extra }) as LossDict;
     const { loss, logVars } = BaseRecognizer.parseLosses(losses);
+    for (const v of Object.values(losses)) if (v !== loss) v.dispose();
     return { loss, logVars, numSamples: data.imgs.shape[0] };
   }
 }
