@@ -290,3 +290,22 @@ describe('training memory', () => {
     assert.equal(torch.memory().liveHandles, before);
   });
 });
+
+describe('TPN-TSM (Recognizer2D with the TPN neck)', () => {
+  test('the standard config builds; fcn_test gives probabilities; training adds loss_aux', () => {
+    const cfg = Config.fromFile(fileURLToPath(new URL('../../configs/recognition/tpn/tpn_tsm_r50_1x1x8_150e_sthv1_rgb.ts', import.meta.url)),
+      { cfgOptions: { 'model.backbone.pretrained': null } });
+    assert.equal(cfg.get('model.test_cfg.fcn_test'), true);
+    torch.manualSeed(17);
+    const m = buildModel(cfg.get('model') as { type: string }).eval();
+    const x = torch.randn([1, 8, 3, 32, 32]);
+    const p = m.forwardTest(x);
+    assert.deepEqual(p.shape, [1, 174]);
+    assert.ok(p.sum().allclose(torch.tensor(1, { dtype: 'float32' }), 1e-5, 1e-5));
+    m.train();
+    const { logVars } = m.trainStep({ imgs: x, label: torch.tensor([[3]], { dtype: 'int64' }) });
+    assert.deepEqual(Object.keys(logVars).sort(), ['loss', 'loss_aux', 'loss_cls', 'top1_acc', 'top5_acc']);
+    assert.ok(Math.abs(logVars.loss - logVars.loss_aux - logVars.loss_cls) < 1e-5);
+    m.dispose();
+  });
+});
