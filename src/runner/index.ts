@@ -1,5 +1,6 @@
 /** Training machinery: mmcv's runner, hooks, schedules and optimizer builder, in TypeScript. */
 export { EpochBasedRunner, NonFiniteLossError, epochSeed, type EpochRunnerOptions } from './epoch_runner.ts';
+export { IterBasedRunner, IterLoader, type IterRunnerOptions } from './iter_runner.ts';
 export { BaseRunner, type RunnerOptions, type HookCfg } from './base_runner.ts';
 export type { RunnerLike, TrainableModel, StepOutputs, LoaderLike, Meta, SaveCheckpointOptions } from './types.ts';
 export { Hook, STAGES, type Stage } from './hooks/hook.ts';
