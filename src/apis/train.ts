@@ -15,6 +15,7 @@ import { buildDataset, buildDataloader, type DataLoaderOptions, type DatasetLike
 import { buildModel } from '../models/builder.ts';
 import type { BaseRecognizer } from '../models/recognizers/base.ts';
 import { EpochBasedRunner } from '../runner/epoch_runner.ts';
+import { IterBasedRunner } from '../runner/iter_runner.ts';
 import { MMACTION_VERSION } from '../runner/checkpoint.ts';
 import { singleGpuTest, type TestableModel } from '../runner/engine.ts';
 import { EvalHook } from '../runner/hooks/evaluation.ts';
@@ -89,7 +90,7 @@ export function initRandomSeed(seed?: number | null): number {
 }
 
 /** `train_model(model, datasets, cfg, validate, test, timestamp, meta)`. */
-export async function runTraining(model: BaseRecognizer, datasets: DatasetLike[], cfg: Config, o: RunTrainingOptions): Promise<EpochBasedRunner> {
+export async function runTraining(model: BaseRecognizer, datasets: DatasetLike[], cfg: Config, o: RunTrainingOptions): Promise<EpochBasedRunner | IterBasedRunner> {
   const logger = o.logger;
   const data = cfg.get<Record<string, any>>('data') ?? {};
   const seed = cfg.get<number | null>('seed') ?? null;
@@ -105,14 +106,21 @@ export async function runTraining(model: BaseRecognizer, datasets: DatasetLike[]
   const device = o.device ?? 'cpu';
   if (device !== 'cpu') model.to(device);
   const optimizer = buildOptimizer(model, cfg.get('optimizer') as never);
-  const maxEpochs = cfg.get<number>('runner.max_epochs') ?? cfg.get<number>('total_epochs');
-  if (typeof maxEpochs !== 'number') throw new Error(`${cfg.filename ?? 'config'}: total_epochs is missing (the number of training epochs)`);
   const runnerType = cfg.get<string>('runner.type') ?? 'EpochBasedRunner';
-  if (runnerType !== 'EpochBasedRunner') throw new Error(`runner.type: only EpochBasedRunner is supported, got '${runnerType}'`);
-  const runner = new EpochBasedRunner({
-    model: model as unknown as TrainableModel, optimizer, workDir, logger, meta: o.meta ?? {}, maxEpochs, seed,
+  const common = {
+    model: model as unknown as TrainableModel, optimizer, workDir, logger, meta: o.meta ?? {},
     rank: o.rank ?? 0, worldSize: o.worldSize ?? 1, device,
-  });
+  };
+  let runner: EpochBasedRunner | IterBasedRunner;
+  if (runnerType === 'IterBasedRunner') {
+    const maxIters = cfg.get<number>('runner.max_iters');
+    if (typeof maxIters !== 'number') throw new Error(`${cfg.filename ?? 'config'}: runner.max_iters is missing (IterBasedRunner)`);
+    runner = new IterBasedRunner({ ...common, maxIters });
+  } else if (runnerType === 'EpochBasedRunner') {
+    const maxEpochs = cfg.get<number>('runner.max_epochs') ?? cfg.get<number>('total_epochs');
+    if (typeof maxEpochs !== 'number') throw new Error(`${cfg.filename ?? 'config'}: total_epochs is missing (the number of training epochs)`);
+    runner = new EpochBasedRunner({ ...common, maxEpochs, seed });
+  } else throw new Error(`runner.type: unknown runner '${runnerType}' (EpochBasedRunner or IterBasedRunner)`);
   if (o.timestamp) runner.timestamp = o.timestamp;
   runner.registerTrainingHooks({
     lrConfig: cfg.get('lr_config') as never,
@@ -152,7 +160,7 @@ export async function runTraining(model: BaseRecognizer, datasets: DatasetLike[]
   return runner;
 }
 
-async function testAfterTraining(runner: EpochBasedRunner, cfg: Config, o: RunTrainingOptions): Promise<void> {
+async function testAfterTraining(runner: EpochBasedRunner | IterBasedRunner, cfg: Config, o: RunTrainingOptions): Promise<void> {
   const logger = o.logger;
   const workDir = cfg.get<string>('work_dir')!;
   let testBest = Boolean(o.testBest);
@@ -191,7 +199,7 @@ async function testAfterTraining(runner: EpochBasedRunner, cfg: Config, o: RunTr
 }
 
 /** `tools/train.py CONFIG [...]` as a function. Returns the runner (its model is the trained model). */
-export async function trainModel(cfgOrPath: Config | string, o: TrainModelOptions = {}): Promise<EpochBasedRunner> {
+export async function trainModel(cfgOrPath: Config | string, o: TrainModelOptions = {}): Promise<EpochBasedRunner | IterBasedRunner> {
   const cfg = typeof cfgOrPath === 'string' ? Config.fromFile(cfgOrPath) : cfgOrPath;
   if (o.cfgOptions) cfg.merge(o.cfgOptions as never);
   const configPath = cfg.filename ?? 'config.py';
