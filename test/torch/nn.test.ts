@@ -114,3 +114,11 @@ test('optimizer state dict has PyTorch\'s layout and resumes identically', () =>
   assert.throws(() => new torch.optim.SGD(m1.parameters(), { lr: 0.1, nesterov: true }), /Nesterov/);
   assert.throws(() => new torch.optim.SGD([{ params: m1.parameters(), lr_typo: 1 }] as never, { lr: 0.1 }), /unknown parameter group option 'lr_typo'/);
 });
+
+test('init of a zero-element tensor is a no-op, as in PyTorch', () => {
+  const w = torch.empty([0, 3, 3, 3]);
+  assert.equal(torch.nn.init.kaimingUniform_(w, Math.sqrt(5)), w);
+  assert.equal(torch.nn.init.kaimingNormal_(w), w);
+  const conv = new torch.nn.Conv2d(3, 0, 3);
+  assert.deepEqual(conv.weight.shape, [0, 3, 3, 3]);
+});

@@ -51,13 +51,18 @@ export function xavierNormal_(t: Tensor, gain = 1): Tensor {
   return normal_(t, 0, gain * Math.sqrt(2.0 / (fi + fo)));
 }
 
+/** PyTorch: initializing a zero-element tensor is a no-op (with a warning there). */
+const isEmpty = (t: Tensor) => t.shape.includes(0);
+
 export function kaimingUniform_(t: Tensor, a = 0, mode: FanMode = 'fan_in', nonlinearity: Nonlinearity = 'leaky_relu'): Tensor {
+  if (isEmpty(t)) return t;
   const std = calculateGain(nonlinearity, a) / Math.sqrt(fan(t, mode));
   const bound = Math.sqrt(3.0) * std;
   return uniform_(t, -bound, bound);
 }
 
 export function kaimingNormal_(t: Tensor, a = 0, mode: FanMode = 'fan_in', nonlinearity: Nonlinearity = 'leaky_relu'): Tensor {
+  if (isEmpty(t)) return t;
   return normal_(t, 0, calculateGain(nonlinearity, a) / Math.sqrt(fan(t, mode)));
 }
 
