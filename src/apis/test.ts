@@ -8,6 +8,7 @@ import { buildDataset, buildDataloader } from '../datasets/index.ts';
 import { buildModel } from '../models/builder.ts';
 import { loadCheckpoint } from '../models/checkpoint.ts';
 import { dumpResults } from '../runner/results.ts';
+import { withLegacyTopk } from '../runner/hooks/evaluation.ts';
 import { singleGpuTest, type TestOptions } from '../runner/engine.ts';
 import type { LoaderLike } from '../runner/types.ts';
 import { dataloaderOptions } from './train.ts';
@@ -62,7 +63,8 @@ export async function testModel(cfgOrPath: Config | string, checkpoint: string, 
   if (o.eval && o.eval.length) {
     const evalCfg = { ...(cfg.get<Record<string, any>>('evaluation') ?? {}), ...(o.evalOptions ?? {}) };
     for (const k of ['interval', 'tmpdir', 'start', 'gpu_collect', 'save_best', 'rule', 'by_epoch', 'broadcast_bn_buffers', 'broadcast_bn_buffer', 'metrics']) delete evalCfg[k];
-    const { metric_options, ...rest } = evalCfg;
+    const { metric_options: mo, topk, ...rest } = evalCfg;
+    const metric_options = withLegacyTopk(mo, topk);
     if (Object.keys(rest).length) throw new Error(`evaluation: unknown option(s) ${Object.keys(rest).join(', ')} for testing (valid: metric_options)`);
     metrics = (dataset as unknown as { evaluate: (...a: unknown[]) => Record<string, number> })
       .evaluate(results, o.eval, metric_options ?? undefined, { info: log });

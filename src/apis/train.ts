@@ -18,7 +18,7 @@ import { EpochBasedRunner } from '../runner/epoch_runner.ts';
 import { IterBasedRunner } from '../runner/iter_runner.ts';
 import { MMACTION_VERSION } from '../runner/checkpoint.ts';
 import { singleGpuTest, type TestableModel } from '../runner/engine.ts';
-import { EvalHook } from '../runner/hooks/evaluation.ts';
+import { EvalHook, withLegacyTopk } from '../runner/hooks/evaluation.ts';
 import { PreciseBNHook } from '../runner/hooks/precise_bn.ts';
 import { Logger, timeStr } from '../runner/logger.ts';
 import { buildOptimizer } from '../runner/optimizer_builder.ts';
@@ -191,7 +191,7 @@ async function testAfterTraining(runner: EpochBasedRunner | IterBasedRunner, cfg
     const evalCfg = { ...(cfg.get<Record<string, any>>('evaluation') ?? {}) };
     for (const k of ['interval', 'tmpdir', 'start', 'gpu_collect', 'save_best', 'rule', 'by_epoch', 'broadcast_bn_buffers', 'broadcast_bn_buffer']) delete evalCfg[k];
     const res = (testDataset as unknown as { evaluate: (...a: unknown[]) => Record<string, number> })
-      .evaluate(outputs, evalCfg.metrics, evalCfg.metric_options, logger);
+      .evaluate(outputs, evalCfg.metrics, withLegacyTopk(evalCfg.metric_options, evalCfg.topk), logger);
     logger.info(`Testing results of the ${name} checkpoint`);
     for (const [k, v] of Object.entries(res)) logger.info(`${k}: ${v.toFixed(4)}`);
   }

@@ -267,3 +267,16 @@ test('load_from loads weights only (epoch 0, fresh optimizer); rank 1 writes no 
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test("EvalHook: MMAction2's rule inference, legacy topk, and bad options", () => {
+  const loader = new TinyLoader(new TinyDataset(3, 1), 3, false);
+  const h = new EvalHook(loader, { interval: 1, metrics: ['top_k_accuracy'], topk: [1, 3] });
+  assert.deepEqual(h.metricOptions, { top_k_accuracy: { topk: [1, 3] } });
+  assert.equal(new EvalHook(loader, { save_best: 'mean_class_accuracy' }).rule, 'greater');
+  assert.equal(new EvalHook(loader, { save_best: 'loss_cls' }).rule, 'less');
+  assert.equal(new EvalHook(loader, { save_best: 'AR@100' }).rule, 'greater');
+  assert.equal(new EvalHook(loader, {}).keyIndicator, 'auto');
+  assert.throws(() => new EvalHook(loader, { save_best: 'f1' }), /Cannot infer the rule for key f1/);
+  assert.throws(() => new EvalHook(loader, { intervall: 1 } as never), /unknown option 'intervall'/);
+  assert.throws(() => new EvalHook(loader, { interval: 0 }), /interval must be a positive number/);
+});

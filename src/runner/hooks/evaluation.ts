@@ -30,6 +30,8 @@ export interface EvalHookOptions {
   /** Passed to dataset.evaluate. */
   metrics?: string | string[];
   metric_options?: Record<string, Record<string, unknown>>;
+  /** Deprecated in MMAction2 (still in some configs): top_k_accuracy's topk, moved into metric_options. */
+  topk?: number | number[];
   /** Test function; default singleGpuTest. */
   test_fn?: (model: TestableModel, loader: LoaderLike) => Promise<number[][]>;
   /** Distributed evaluation settings, accepted for config compatibility. */
@@ -41,7 +43,17 @@ export interface EvalHookOptions {
 export const DEFAULT_GREATER_KEYS = ['acc', 'top', 'AR@', 'auc', 'precision', 'mAP', 'mDice', 'mIoU', 'mAcc', 'aAcc'];
 export const DEFAULT_LESS_KEYS = ['loss'];
 const KNOWN = ['start', 'interval', 'by_epoch', 'save_best', 'rule', 'greater_keys', 'less_keys', 'out_dir', 'metrics', 'metric_options',
-  'test_fn', 'gpu_collect', 'tmpdir', 'broadcast_bn_buffer', 'file_client_args'];
+  'test_fn', 'gpu_collect', 'tmpdir', 'broadcast_bn_buffer', 'file_client_args', 'topk'];
+
+/**
+ * MMAction2's dataset.evaluate(**deprecated_kwargs): a top-level `topk` goes into
+ * metric_options.top_k_accuracy (MMAction2 warns; configs such as tsn_*_hmdb51 still use it).
+ */
+export function withLegacyTopk(metricOptions: Record<string, Record<string, unknown>> | undefined, topk: unknown): Record<string, Record<string, unknown>> | undefined {
+  if (topk === undefined) return metricOptions;
+  const base = metricOptions ?? { top_k_accuracy: { topk: [1, 5] } };
+  return { ...base, top_k_accuracy: { ...(base.top_k_accuracy ?? {}), topk } };
+}
 
 export class EvalHook extends Hook {
   readonly start: number | null;
@@ -74,7 +86,7 @@ export class EvalHook extends Hook {
     this.lessKeys = o.less_keys ?? DEFAULT_LESS_KEYS;
     this.outDir = o.out_dir ?? null;
     this.metrics = o.metrics;
-    this.metricOptions = o.metric_options;
+    this.metricOptions = withLegacyTopk(o.metric_options, o.topk);
     this.testFn = o.test_fn ?? null;
     if (this.saveBest !== null) this.initRule(o.rule ?? null, this.saveBest);
   }
