@@ -14,6 +14,8 @@ export {
 export { SYNTH_MOTION_CLASSES, renderSynthMotion } from './datasets/synth_motion.ts';
 export {
   buildModel, buildRecognizer, buildBackbone, buildHead, buildNeck, buildLoss, loadCheckpoint, BaseRecognizer,
-  Recognizer2D, Recognizer3D,
+  Recognizer2D, Recognizer3D, AudioRecognizer, buildModelWithPretrained, prefetchPretrained, downloadCheckpoint, readCheckpoint,
+  CheckpointError, getModelComplexityInfo, RECOGNIZERS, BACKBONES, NECKS, HEADS, LOSSES,
 } from './models/index.ts';
+export * as models from './models/index.ts';
 export * as evaluation from './evaluation/index.ts';

@@ -16,6 +16,7 @@ export const commands: Record<string, Command> = {
   test: { summary: 'test a checkpoint on data.test (tools/test.py): --eval metrics, --out results.pkl/.json', load: () => import('./test.ts') },
   demo: { summary: 'predict the action in a video and optionally write it with the label drawn (demo/demo.py)', load: () => import('./demo.ts') },
   'synth-motion': { summary: 'write the built-in SynthMotion dataset (motion-defined classes) as videos with MMAction2 file lists', load: () => import('./synth_motion.ts') },
+  flops: { summary: 'FLOPs and parameters of a config\'s model (tools/analysis/get_flops.py)', load: () => import('../models/flops_cli.ts') },
   'build-rawframes': { summary: 'extract the RGB frames of a folder of videos to JPEG folders (tools/data/build_rawframes.py)', load: () => import('./build_rawframes.ts') },
   'build-file-list': { summary: 'write annotation lists of frame folders or videos (tools/data/build_file_list.py)', load: () => import('./build_file_list.ts') },
 };
