@@ -57,5 +57,17 @@ export function buildLrUpdaterHook(lrConfig: Record<string, unknown>, path = 'lr
   if (!LR_HOOKS.has(type)) {
     throw new ConfigBuildError(`${path}.policy`, `unknown lr policy '${policy}' (${type} does not exist); valid: ${LR_HOOKS.types().map((t) => t.replace(/LrUpdaterHook$/, '')).join(', ')}`);
   }
+  const valid = new Set(LR_HOOKS.optionNames(type));
+  const foreign = Object.keys(rest).filter((k) => !valid.has(k));
+  if (foreign.length) {
+    // Typically an option of the _base_ config's schedule that a child config's new policy does
+    // not take (mmcv merges dicts key by key): MMAction2 fails here too, with a TypeError.
+    const owners = foreign.map((k) => LR_HOOKS.types().filter((t) => LR_HOOKS.optionNames(t).includes(k)).map((t) => t.replace(/LrUpdaterHook$/, '')));
+    if (owners.every((o) => o.length > 0)) {
+      throw new ConfigBuildError(path, `${foreign.map((k, i) => `'${k}' (an option of ${owners[i].join('/')})`).join(', ')} is not an option of policy '${policy}'. ` +
+        `It probably comes from a _base_ config's lr_config, merged key by key; write lr_config = dict(_delete_=True, policy='${policy}', ...) ` +
+        `in the config, or remove it with --cfg-options. (MMAction2 fails on this config as well.)`);
+    }
+  }
   return LR_HOOKS.build({ ...rest, type }, path);
 }
