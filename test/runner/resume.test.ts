@@ -127,3 +127,34 @@ test('training runs in flat native memory: no tensor handles accumulate across e
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('resume from a checkpoint written by PyTorch/mmcv (test/fixtures/runner/mmcv_epoch_1.pth) and continue', async () => {
+  const file = new URL('../fixtures/runner/mmcv_epoch_1.pth', import.meta.url).pathname;
+  const ref = loadSync(file);
+  const dir = mkdtempSync(join(tmpdir(), 'mmaction-torchck-'));
+  try {
+    torch.manualSeed(123);
+    const model = new TinyRecognizer();
+    const optimizer = buildOptimizer(model, { type: 'SGD', lr: 0.1, momentum: 0.9, weight_decay: 1e-4 });
+    const runner = new EpochBasedRunner({ model, optimizer, workDir: dir, logger: new Logger({ stream: null }), maxEpochs: 2, seed: 1 });
+    runner.registerTrainingHooks({ lrConfig: { policy: 'step', step: [2] }, optimizerConfig: {}, checkpointConfig: { interval: 1 } });
+    runner.resume(file);
+    assert.equal(runner.epoch, 1);
+    assert.equal(runner.iter, 6);
+    assert.equal(runner.meta!.hook_msgs!.best_score, 0.5);
+    for (const [k, t] of model.stateDict()) assert.ok(t.equal(ref.state_dict[k]), k);
+    const g = optimizer.paramGroups[0].options;
+    assert.equal(g.lr, 0.09166666666666667);
+    assert.equal(g.initial_lr, 0.1);
+    const params = model.parameters();
+    for (let i = 0; i < 4; i++) assert.ok((optimizer.state.get(params[i])!.momentum_buffer as torch.Tensor).equal(ref.optimizer.state.get(i).momentum_buffer), `momentum ${i}`);
+    await runner.run([new TinyLoader(new TinyDataset(24, 1), 4)], [['train', 1]]);
+    assert.equal(runner.epoch, 2);
+    const out = loadSync(join(dir, 'epoch_2.pth'));
+    assert.equal(out.meta.epoch, 2);
+    assert.equal(out.meta.iter, 12);
+    assert.equal(out.optimizer.param_groups[0].initial_lr, 0.1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
