@@ -10,6 +10,7 @@
 import { Worker } from 'node:worker_threads';
 import { decodeResults, collate } from './collate.ts';
 import { materialize } from './pipelines/compose.ts';
+import { didYouMean } from './pipelines/options.ts';
 import type { Results } from './pipelines/types.ts';
 import { RandomState } from './rng.ts';
 import type { DatasetLike } from './wrappers.ts';
@@ -35,6 +36,21 @@ export interface DataLoaderOptions {
   tensors?: boolean;
   /** Where skipped samples are reported. Default console.warn. */
   log?: (message: string) => void;
+}
+
+const LOADER_KEYS = ['videos_per_gpu', 'workers_per_gpu', 'shuffle', 'seed', 'drop_last', 'persistent_workers', 'prefetch_factor',
+  'skip_broken', 'tensors', 'log'];
+/** Keys of MMAction2's `data` dict / build_dataloader that have no effect here (single process per device). */
+const IGNORED_KEYS = ['num_gpus', 'dist', 'pin_memory', 'train', 'val', 'test', 'train_dataloader', 'val_dataloader',
+  'test_dataloader', 'short_cycle', 'multigrid_cfg', 'crop_size'];
+
+/** Accept `{...cfg.data}` and MMAction2's build_dataloader kwargs; reject typos. */
+function checkLoaderOptions(opts: Record<string, unknown> | DataLoaderOptions): void {
+  for (const k of Object.keys(opts)) {
+    if (!LOADER_KEYS.includes(k) && !IGNORED_KEYS.includes(k)) {
+      throw new Error(`DataLoader: unknown option '${k}'${didYouMean(k, LOADER_KEYS)}; accepted: ${LOADER_KEYS.join(', ')}`);
+    }
+  }
 }
 
 /** 32-bit mix (splitmix-style) for per-sample seeds. */
@@ -129,6 +145,7 @@ export class DataLoader implements AsyncIterable<Results> {
   private readonly opts: DataLoaderOptions;
 
   constructor(readonly dataset: DatasetLike, opts: DataLoaderOptions) {
+    checkLoaderOptions(opts);
     this.opts = opts;
     this.batchSize = opts.videos_per_gpu;
     if (!(Number.isInteger(this.batchSize) && this.batchSize > 0)) throw new Error(`DataLoader: videos_per_gpu must be a positive int, got ${this.batchSize}`);

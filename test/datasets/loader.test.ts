@@ -122,6 +122,13 @@ test('a broken sample fails the epoch with its path (worker thread), or is skipp
   assert.match(logs[0]!, /missing_dir/);
 });
 
+test('DataLoader options: cfg.data keys accepted, typos rejected', () => {
+  const ds = dataset();
+  const l = buildDataloader(ds, { videos_per_gpu: 2, workers_per_gpu: 0, train: {}, val: {}, test: {} } as any);
+  assert.equal(l.length, 5);
+  assert.throws(() => buildDataloader(ds, { videos_per_gpu: 2, worker_per_gpu: 2 } as any), /unknown option 'worker_per_gpu' \(did you mean workers_per_gpu\?\)/);
+});
+
 test('annotation errors name the file and line', () => {
   writeFileSync(join(root, 'bad.txt'), 'vid0 4 0\n\nvid1 four 1\n');
   assert.throws(() => dataset('bad.txt'), /bad\.txt:3: total_frames must be an integer, got 'four'/);
