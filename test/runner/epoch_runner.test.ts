@@ -1,7 +1,7 @@
 /** EpochBasedRunner with mmcv's hooks on a tiny model: order, lr, logs, checkpoints, best, NaN stop. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as torch from '../../src/torch/index.ts';
@@ -279,4 +279,23 @@ test("EvalHook: MMAction2's rule inference, legacy topk, and bad options", () =>
   assert.throws(() => new EvalHook(loader, { save_best: 'f1' }), /Cannot infer the rule for key f1/);
   assert.throws(() => new EvalHook(loader, { intervall: 1 } as never), /unknown option 'intervall'/);
   assert.throws(() => new EvalHook(loader, { interval: 0 }), /interval must be a positive number/);
+});
+
+test('a failed checkpoint write (disk full, permissions...) stops training with a clear message; latest.pth stays the last good one', async () => {
+  const dir = tmp();
+  try {
+    const { runner, trainLoader } = setup(dir, { maxEpochs: 3 });
+    // epoch_2.pth cannot be created: a folder is in the way (as a full disk, the write fails)
+    mkdirSync(join(dir, 'epoch_2.pth'));
+    await assert.rejects(runner.run([trainLoader], [['train', 1]]), (e: Error) => {
+      assert.match(e.message, /Saving the checkpoint of epoch 2 failed: .*epoch_2\.pth/);
+      assert.match(e.message, /the last good checkpoint is .*epoch_1\.pth, also latest\.pth/);
+      assert.match(e.message, /--resume-from latest\.pth/);
+      return true;
+    });
+    assert.equal(loadSync(join(dir, 'latest.pth')).meta.epoch, 1);
+    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

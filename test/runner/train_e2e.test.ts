@@ -97,8 +97,20 @@ function jsonLog(dir: string): Record<string, any>[] {
 
 test('mmaction train --validate, then mmaction test gives the accuracy the log reported', async () => {
   const work = join(root, 'work');
-  const code = await main(['train', join(root, 'tsn_tiny.py'), '--work-dir', work, '--validate', '--seed', '0', '--cfg-options', 'checkpoint_config.max_keep_ckpts=2']);
+  const code = await main(['train', join(root, 'tsn_tiny.py'), '--work-dir', work, '--validate', '--test-last', '--test-best', '--seed', '0',
+    '--cfg-options', 'checkpoint_config.max_keep_ckpts=2']);
   assert.equal(code, 0);
+  // --test-last/--test-best: predictions dumped like MMAction2 (a list of float32 numpy arrays) and metrics logged
+  const { loadPickle } = await import('../../src/torch/serialization/index.ts') as unknown as { loadPickle?: (p: string) => unknown };
+  for (const name of ['last', 'best']) assert.ok(existsSync(join(work, `${name}_pred.pkl`)), `${name}_pred.pkl`);
+  if (loadPickle) {
+    const preds = loadPickle(join(work, 'last_pred.pkl')) as { shape: number[] }[];
+    assert.equal(preds.length, 6);
+    assert.deepEqual(preds[0].shape, [3]);
+  }
+  const logText = readFileSync(join(work, readdirSync(work).filter((f) => f.endsWith('.log') && !f.endsWith('.json.log')).sort().pop()!), 'utf8');
+  assert.match(logText, /Testing results of the last checkpoint\n.*top1_acc: \d\.\d{4}/);
+  assert.match(logText, /Testing results of the best checkpoint/);
   const files = readdirSync(work).sort();
   for (const f of ['epoch_2.pth', 'epoch_3.pth', 'latest.pth', 'tsn_tiny.py']) assert.ok(files.includes(f), `${f} in ${files.join(', ')}`);
   assert.ok(!files.includes('epoch_1.pth'), 'max_keep_ckpts=2 from --cfg-options');

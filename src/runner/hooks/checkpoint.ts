@@ -81,10 +81,17 @@ export class CheckpointHook extends Hook {
   protected save(r: RunnerLike): void {
     if (r.rank !== 0) return;
     const current = this.byEpoch ? r.epoch + 1 : r.iter + 1;
-    r.saveCheckpoint(this.outDir!, {
-      filenameTmpl: this.filenameTmpl ?? undefined, saveOptimizer: this.saveOptimizer,
-      meta: this.meta ? { ...this.meta } : null, createSymlink: this.createSymlink,
-    });
+    try {
+      r.saveCheckpoint(this.outDir!, {
+        filenameTmpl: this.filenameTmpl ?? undefined, saveOptimizer: this.saveOptimizer,
+        meta: this.meta ? { ...this.meta } : null, createSymlink: this.createSymlink,
+      });
+    } catch (e) {
+      const last = r.meta?.hook_msgs?.last_ckpt as string | undefined;
+      throw new Error(`Saving the checkpoint of ${this.byEpoch ? 'epoch' : 'iter'} ${current} failed: ${(e as Error).message}. ` +
+        `The files written before are untouched${last ? ` (the last good checkpoint is ${last}, also latest.pth)` : ''}. ` +
+        'Free disk space (or set checkpoint_config.max_keep_ckpts / out_dir), then continue with --resume-from latest.pth.', { cause: e });
+    }
     if (r.meta) {
       r.meta.hook_msgs ??= {};
       r.meta.hook_msgs.last_ckpt = join(this.outDir!, this.tmpl().replace('{}', String(current)));
