@@ -10,7 +10,7 @@ export { Logger, type LoggerOptions, type LogLevel } from './logger.ts';
 export {
   LrUpdaterHook, FixedLrUpdaterHook, StepLrUpdaterHook, ExpLrUpdaterHook, PolyLrUpdaterHook, InvLrUpdaterHook,
   CosineAnnealingLrUpdaterHook, FlatCosineAnnealingLrUpdaterHook, CosineRestartLrUpdaterHook, LinearAnnealingLrUpdaterHook,
-  CyclicLrUpdaterHook, TINLrUpdaterHook, annealingCos, annealingLinear,
+  CyclicLrUpdaterHook, OneCycleLrUpdaterHook, TINLrUpdaterHook, annealingCos, annealingLinear,
 } from './hooks/lr_updater.ts';
 export { buildLrUpdaterHook, LR_HOOKS } from './hooks/lr_registry.ts';
 export { OptimizerHook, GradientCumulativeOptimizerHook, type GradClipCfg } from './hooks/optimizer.ts';

@@ -54,8 +54,8 @@ for (const c of fixture.cases) {
       // equal up to the last bits of pow/cos (V8's vs glibc's libm)
       assert.ok(rel <= 4e-16 || lr === want, `iter ${i} group ${g}: ${lr} != ${want}`);
     }));
-    // the initial lr is kept in the optimizer's param groups (and so in its state dict)
-    assert.deepEqual(r.optimizer.paramGroups.map((g) => g.options.initial_lr), c.base_lrs);
+    // the initial lr is kept in the optimizer's param groups (and so in its state dict); OneCycle's is max_lr / div_factor
+    if (c.policy !== 'OneCycle') assert.deepEqual(r.optimizer.paramGroups.map((g) => g.options.initial_lr), c.base_lrs);
   });
 }
 

@@ -7,7 +7,7 @@ import { defineEntry, Registry, ConfigBuildError } from '../../config/registry.t
 import {
   CosineAnnealingLrUpdaterHook, CosineRestartLrUpdaterHook, CyclicLrUpdaterHook, ExpLrUpdaterHook, FixedLrUpdaterHook,
   FlatCosineAnnealingLrUpdaterHook, InvLrUpdaterHook, LinearAnnealingLrUpdaterHook, LR_UPDATER_DEFAULTS, type LrUpdaterHook,
-  PolyLrUpdaterHook, StepLrUpdaterHook, TINLrUpdaterHook,
+  OneCycleLrUpdaterHook, PolyLrUpdaterHook, StepLrUpdaterHook, TINLrUpdaterHook,
 } from './lr_updater.ts';
 
 const base = LR_UPDATER_DEFAULTS;
@@ -37,6 +37,11 @@ export const LR_HOOKS = new Registry<LrUpdaterHook>('lr_updater', [
     type: 'CyclicLrUpdaterHook', defaults: { ...base, by_epoch: false, target_ratio: [10, 1e-4], cyclic_times: 1, step_ratio_up: 0.4, anneal_strategy: 'cos', gamma: 1 },
     kinds: { ...warmupKinds, target_ratio: ['number', 'array'] }, choices: { ...warmupChoices, anneal_strategy: ['cos', 'linear'] },
     build: (o) => new CyclicLrUpdaterHook(o as never),
+  }),
+  defineEntry<AnyOpts, LrUpdaterHook>({
+    type: 'OneCycleLrUpdaterHook', defaults: { ...base, by_epoch: false, total_steps: null, pct_start: 0.3, anneal_strategy: 'cos', div_factor: 25, final_div_factor: 1e4, three_phase: false },
+    required: ['max_lr'], kinds: { ...warmupKinds, max_lr: ['number', 'array'], total_steps: ['integer', 'null'] }, choices: { ...warmupChoices, anneal_strategy: ['cos', 'linear'] },
+    build: (o) => new OneCycleLrUpdaterHook(o as never),
   }),
   defineEntry<AnyOpts, LrUpdaterHook>({ type: 'TINLrUpdaterHook', defaults: { ...base }, required: ['min_lr'], kinds: warmupKinds, choices: warmupChoices, build: (o) => new TINLrUpdaterHook(o as never) }),
 ]);

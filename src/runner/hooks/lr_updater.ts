@@ -408,3 +408,69 @@ export class CyclicLrUpdaterHook extends LrUpdaterHook {
     return baseLr;
   }
 }
+
+export interface OneCycleLrOptions extends LrUpdaterOptions {
+  /** Peak lr: one number, or one per param group. */
+  max_lr: number | number[];
+  /** Iterations of the cycle; default the run's max_iters. */
+  total_steps?: number | null;
+  pct_start?: number;
+  anneal_strategy?: 'cos' | 'linear';
+  div_factor?: number;
+  final_div_factor?: number;
+  three_phase?: boolean;
+}
+
+/** `policy='OneCycle'` (by iteration only): up from max_lr/div_factor to max_lr, then down to initial/final_div_factor. */
+export class OneCycleLrUpdaterHook extends LrUpdaterHook {
+  readonly maxLr: number | number[];
+  readonly totalSteps: number | null;
+  readonly pctStart: number;
+  readonly annealFunc: (s: number, e: number, f: number) => number;
+  readonly divFactor: number;
+  readonly finalDivFactor: number;
+  readonly threePhase: boolean;
+  lrPhases: [number, number, number][] = [];
+
+  constructor({ max_lr, total_steps = null, pct_start = 0.3, anneal_strategy = 'cos', div_factor = 25, final_div_factor = 1e4, three_phase = false, by_epoch = false, ...rest }: OneCycleLrOptions) {
+    if (by_epoch) throw new RangeError('OneCycleLrUpdaterHook: currently only support "by_epoch" = False');
+    if (total_steps !== null && !Number.isInteger(total_steps)) throw new TypeError(`the type of total_steps must be int, but got ${total_steps}`);
+    if (!(pct_start >= 0 && pct_start <= 1)) throw new RangeError(`expected float between 0 and 1 pct_start, but got ${pct_start}`);
+    if (anneal_strategy !== 'cos' && anneal_strategy !== 'linear') throw new RangeError(`anneal_strategy must be one of "cos" or "linear", instead got ${String(anneal_strategy)}`);
+    super({ ...rest, by_epoch });
+    this.maxLr = max_lr;
+    this.totalSteps = total_steps;
+    this.pctStart = pct_start;
+    this.annealFunc = anneal_strategy === 'cos' ? annealingCos : annealingLinear;
+    this.divFactor = div_factor;
+    this.finalDivFactor = final_div_factor;
+    this.threePhase = three_phase;
+  }
+
+  override beforeRun(runner: RunnerLike): void {
+    const total = this.totalSteps ?? runner.maxIters!;
+    if (total < runner.maxIters!) throw new RangeError(`The total steps must be greater than or equal to max iterations ${runner.maxIters} of runner, but total steps is ${total}.`);
+    const groups = runner.optimizer!.paramGroups;
+    const maxLr = typeof this.maxLr === 'number' ? groups.map(() => this.maxLr as number) : this.maxLr;
+    if (maxLr.length !== groups.length) throw new RangeError(`expected ${groups.length} values for max_lr, got ${maxLr.length}`);
+    this.baseLr = maxLr.map((lr) => lr / this.divFactor);
+    groups.forEach((g, i) => { if (g.options.initial_lr === undefined) g.options.initial_lr = this.baseLr[i]; });
+    this.lrPhases = this.threePhase
+      ? [[this.pctStart * total - 1, 1, this.divFactor], [2 * this.pctStart * total - 2, this.divFactor, 1], [total - 1, 1, 1 / this.finalDivFactor]]
+      : [[this.pctStart * total - 1, 1, this.divFactor], [total - 1, this.divFactor, 1 / this.finalDivFactor]];
+  }
+
+  getLr(runner: RunnerLike, baseLr: number): number {
+    const cur = runner.iter;
+    let start = 0;
+    let lr = baseLr;
+    for (const [end, s, e] of this.lrPhases) {
+      if (cur <= end) {
+        lr = this.annealFunc(baseLr * s, baseLr * e, (cur - start) / (end - start));
+        break;
+      }
+      start = end;
+    }
+    return lr;
+  }
+}
