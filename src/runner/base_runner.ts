@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Optimizer } from '../torch/optim/optimizer.ts';
 import { disposeTensors, loadCheckpointFile } from './checkpoint.ts';
+import { formatLoadReport } from '../models/checkpoint.ts';
 import { Hook, STAGE_METHODS, STAGES, type Stage } from './hooks/hook.ts';
 import { buildLrUpdaterHook } from './hooks/lr_registry.ts';
 import { HOOKS } from './hooks/registry.ts';
@@ -148,12 +149,16 @@ export abstract class BaseRunner implements RunnerLike {
    */
   resume(filename: string, { resumeOptimizer = true } = {}): void {
     // a resumed run must get every weight back: any missing or mismatched key is an error
-    let ck: ReturnType<typeof loadCheckpointFile>;
-    try {
-      ck = loadCheckpointFile(this.model, filename, { strict: true, log: (m) => this.logger.warning(m) });
-    } catch (e) {
-      throw new Error(`cannot resume from ${filename}: ${(e as Error).message}\nA run resumes from a checkpoint of the same config; to start from other weights use load_from (--load-from).`);
+    // a resumed run must get every weight back: a missing or mismatched key is an error (extra
+    // keys, e.g. an EMAHook's ema_* buffers registered later in before_run, are only logged)
+    const ck = loadCheckpointFile(this.model, filename, { strict: false, log: null });
+    const rep = ck.report;
+    if (rep.missingKeys.length || rep.shapeMismatch.length) {
+      disposeTensors(ck.optimizer);
+      throw new Error(`cannot resume from ${filename}: it does not fit the model:\n${formatLoadReport(rep, filename)}\n` +
+        'A run resumes from a checkpoint of the same config; to start from other weights use load_from (--load-from).');
     }
+    if (rep.unexpectedKeys.length) this.logger.warning(`resume: keys of ${filename} not in the model (kept for hooks that add them, e.g. EMAHook): ${rep.unexpectedKeys.join(', ')}`);
     try {
       const meta = ck.meta;
       if (!meta || typeof meta.epoch !== 'number' || typeof meta.iter !== 'number') {

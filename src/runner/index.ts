@@ -20,6 +20,7 @@ export { LoggerHook, TextLoggerHook } from './hooks/text_logger.ts';
 export { TensorboardLoggerHook } from './hooks/tensorboard.ts';
 export { EvalHook, type EvalHookOptions } from './hooks/evaluation.ts';
 export { PreciseBNHook, updateBnStats } from './hooks/precise_bn.ts';
+export { EMAHook } from './hooks/ema.ts';
 export { HOOKS } from './hooks/registry.ts';
 export {
   buildOptimizer, DefaultOptimizerConstructor, TSMOptimizerConstructor, OPTIMIZERS, OPTIMIZER_BUILDERS,

@@ -158,3 +158,31 @@ test('resume from a checkpoint written by PyTorch/mmcv (test/fixtures/runner/mmc
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("EMAHook (custom_hooks): ema_* buffers follow mmcv's update and swap, and are saved in checkpoints", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mmaction-ema-'));
+  try {
+    torch.manualSeed(0);
+    const model = new TinyRecognizer(true);
+    const optimizer = buildOptimizer(model, { type: 'SGD', lr: 0.1, momentum: 0.9 });
+    const runner = new EpochBasedRunner({ model, optimizer, workDir: dir, logger: new Logger({ stream: null }), maxEpochs: 1 });
+    const initial = model.fc_cls.weight.clone();
+    const seen: torch.Tensor[] = [];
+    class Record extends Hook {
+      override afterTrainIter(): void { seen.push(model.fc_cls.weight.clone()); }
+    }
+    runner.registerTrainingHooks({ lrConfig: { policy: 'fixed' }, optimizerConfig: {}, checkpointConfig: { interval: 1 }, customHooksConfig: [{ type: 'EMAHook', momentum: 0.5, warm_up: 1 }] });
+    runner.registerHook(new Record(), 'LOWEST');
+    await runner.run([new TinyLoader(new TinyDataset(24, 1), 4)], [['train', 1]]);
+    let ema = initial;
+    for (const p of seen) ema = ema.mul(0.5).add(p, 0.5);
+    // after the epoch the model holds the average and the buffer the trained weights
+    assert.ok(model.fc_cls.weight.allclose(ema, 1e-6, 1e-7));
+    assert.ok((model.getBuffer('ema_fc_cls_weight') as torch.Tensor).equal(seen[seen.length - 1]));
+    const ck = loadSync(join(dir, 'epoch_1.pth'));
+    // one top-level buffer per parameter, named as mmcv names them
+    assert.deepEqual(Object.keys(ck.state_dict).filter((k) => k.startsWith('ema_')), ['ema_bn_weight', 'ema_bn_bias', 'ema_fc_cls_weight', 'ema_fc_cls_bias']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

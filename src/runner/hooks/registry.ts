@@ -5,6 +5,7 @@
  */
 import { defineEntry, Registry } from '../../config/registry.ts';
 import { CheckpointHook } from './checkpoint.ts';
+import { EMAHook } from './ema.ts';
 import type { Hook } from './hook.ts';
 import { IterTimerHook } from './iter_timer.ts';
 import { GradientCumulativeOptimizerHook, OptimizerHook } from './optimizer.ts';
@@ -28,6 +29,11 @@ export const HOOKS = new Registry<Hook>('hook', [
       file_client_args: null, filename_tmpl: null, create_symlink: true, meta: null },
     kinds: { interval: 'integer', max_keep_ckpts: 'integer', out_dir: ['string', 'null'], filename_tmpl: ['string', 'null'], meta: ['object', 'null'] },
     build: ({ file_client_args: _f, ...o }) => new CheckpointHook(o),
+  }),
+  defineEntry<AnyOpts, Hook>({
+    type: 'EMAHook', defaults: { momentum: 0.0002, interval: 1, warm_up: 100, resume_from: null },
+    kinds: { interval: 'integer', resume_from: ['string', 'null'] }, doc: 'exponential moving average of the parameters in ema_* buffers',
+    build: (o) => new EMAHook(o),
   }),
   defineEntry<AnyOpts, Hook>({ type: 'IterTimerHook', defaults: {}, build: () => new IterTimerHook() }),
   defineEntry<AnyOpts, Hook>({
