@@ -5,7 +5,9 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -163,6 +165,43 @@ test('mmaction train --resume-from continues from the saved epoch', async () => 
   const b = loadSync(join(work2, 'epoch_3.pth'));
   assert.ok(!existsSync(join(work2, 'epoch_2.pth')));
   for (const k of Object.keys(a.state_dict)) assert.ok(a.state_dict[k].equal(b.state_dict[k]), `${k} equals the uninterrupted run`);
+});
+
+test('kill -9 of `mmaction train` in the middle of epoch 3, then --resume-from latest.pth: same weights and log values as an uninterrupted run', async () => {
+  const bin = fileURLToPath(new URL('../../bin/mmaction.js', import.meta.url));
+  const args = (work: string) => ['train', join(root, 'tsn_tiny.py'), '--work-dir', work, '--seed', '3', '--cfg-options', 'total_epochs=4', 'data.videos_per_gpu=2', 'lr_config.step=[3]'];
+  const full = join(root, 'full');
+  const killed = join(root, 'killed');
+  assert.equal(await main(args(full)), 0);
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args(killed)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => { err += d; });
+    const timer = setInterval(() => {
+      const f = existsSync(killed) ? readdirSync(killed).find((x) => x.endsWith('.log.json')) : undefined;
+      if (f && readFileSync(join(killed, f), 'utf8').includes('"epoch": 3, "iter": 2,')) { clearInterval(timer); child.kill('SIGKILL'); }
+    }, 2);
+    child.on('exit', (code, signal) => {
+      clearInterval(timer);
+      if (signal === 'SIGKILL') resolve();
+      else reject(new Error(`mmaction train exited (${code}) before it was killed: ${err.slice(-2000)}`));
+    });
+  });
+  assert.ok(existsSync(join(killed, 'epoch_2.pth')) && !existsSync(join(killed, 'epoch_4.pth')));
+  const firstLog = readdirSync(killed).filter((x) => x.endsWith('.log.json'));
+  assert.equal(await main([...args(killed), '--resume-from', join(killed, 'latest.pth')]), 0);
+  const a = loadSync(join(full, 'epoch_4.pth'));
+  const b = loadSync(join(killed, 'epoch_4.pth'));
+  for (const k of Object.keys(a.state_dict)) assert.ok(a.state_dict[k].equal(b.state_dict[k]), `${k} equals the uninterrupted run`);
+  const strip = (l: Record<string, any>) => { const { time: _t, data_time: _d, ...rest } = l; return rest; };
+  const tail = (dir: string, name?: string) => {
+    const f = name ?? readdirSync(dir).filter((x) => x.endsWith('.log.json')).sort().pop()!;
+    return readFileSync(join(dir, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.mode === 'train').map(strip);
+  };
+  const resumedLog = readdirSync(killed).filter((x) => x.endsWith('.log.json') && !firstLog.includes(x));
+  assert.equal(resumedLog.length, 1);
+  const resumed = tail(killed, resumedLog[0]);
+  assert.deepEqual(resumed, tail(full).filter((l) => l.epoch >= 3), 'losses, accuracies and lr of epochs 3-4 are the same');
 });
 
 test('bad input: a missing config field and a checkpoint of another architecture are reported clearly', async () => {
