@@ -36,6 +36,25 @@ function parseKv(items: string[]): Record<string, unknown> {
   return out;
 }
 
+/**
+ * mmcv's ProgressBar line: `[>>>>>>      ] 30/60, 12.3 task/s, elapsed: 2s, ETA:     2s`
+ * (redrawn in place on a terminal, a line per 10% otherwise).
+ */
+export function progressBar(out: NodeJS.WriteStream, width = 40): (done: number, total: number) => void {
+  const start = performance.now();
+  let lastDecile = -1;
+  return (done, total) => {
+    const elapsed = (performance.now() - start) / 1000;
+    const fps = done / Math.max(elapsed, 1e-9);
+    const pct = done / Math.max(total, 1);
+    const eta = Math.trunc(elapsed * (1 - pct) / Math.max(pct, 1e-9) + 0.5);
+    const filled = Math.trunc(width * pct);
+    const line = `[${'>'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}, ${fps.toFixed(1)} task/s, elapsed: ${Math.trunc(elapsed)}s, ETA: ${String(eta).padStart(5)}s`;
+    if (out.isTTY) out.write(`\r${line}`);
+    else if (Math.floor(pct * 10) !== lastDecile) { lastDecile = Math.floor(pct * 10); out.write(`${line}\n`); }
+  };
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { pos, opts } = parseArgs(argv, {
     values: ['out', 'average-clips', 'tmpdir', 'launcher', 'local-rank', 'device'],
@@ -56,19 +75,16 @@ export async function run(argv: string[]): Promise<number> {
   const { Config } = await import('../config/config.ts');
   const cfgOptions = [...((opts['cfg-options'] as string[]) ?? []), ...((opts.options as string[]) ?? [])];
   const cfg = Config.fromFile(pos[0], cfgOptions.length ? { cfgOptions } : {});
-  let last = -1;
+  const bar = progressBar(process.stderr);
   const { metrics } = await testModel(cfg, pos[1], {
     out: out ?? null,
     eval: evalMetrics ?? null,
     evalOptions: opts['eval-options'] ? parseKv(opts['eval-options'] as string[]) : null,
     averageClips: (avg as 'score' | 'prob' | undefined) ?? null,
     device: (opts.device as string | undefined) ?? null,
-    onProgress: (done, total) => {
-      const pct = Math.floor((100 * done) / Math.max(total, 1));
-      if (pct !== last && process.stderr.isTTY) { last = pct; process.stderr.write(`\r[${'>'.repeat(Math.floor(pct / 4)).padEnd(25)}] ${done}/${total}`); }
-    },
+    onProgress: bar,
   });
-  if (process.stderr.isTTY) process.stderr.write('\n');
+  process.stderr.write('\n');
   void metrics;
   return 0;
 }
