@@ -19,3 +19,6 @@ export {
 } from './models/index.ts';
 export * as models from './models/index.ts';
 export * as evaluation from './evaluation/index.ts';
+export * as runner from './runner/index.ts';
+export { trainModel, runTraining } from './apis/train.ts';
+export { testModel, singleGpuTest } from './apis/test.ts';

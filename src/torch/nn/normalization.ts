@@ -15,7 +15,8 @@ export interface BatchNormOptions {
 
 export class BatchNorm extends Module {
   readonly eps: number;
-  readonly momentum: number | null;
+  /** Writable, as in PyTorch (PreciseBN switches it to a cumulative average). */
+  momentum: number | null;
   readonly affine: boolean;
   readonly trackRunningStats: boolean;
   weight: Tensor | null;
