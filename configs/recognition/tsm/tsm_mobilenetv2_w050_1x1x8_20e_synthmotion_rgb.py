@@ -66,8 +66,8 @@ evaluation = dict(interval=2, metrics=['top_k_accuracy', 'mean_class_accuracy'])
 optimizer = dict(
     type='SGD',
     constructor='TSMOptimizerConstructor',
-    paramwise_cfg=dict(fc_lr5=True),
-    lr=0.02,
+    paramwise_cfg=dict(fc_lr5=False),
+    lr=0.005,
     momentum=0.9,
     weight_decay=5e-5)
 optimizer_config = dict(grad_clip=dict(max_norm=20, norm_type=2))
