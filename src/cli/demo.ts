@@ -10,6 +10,8 @@ import { inferenceRecognizer, initRecognizer } from '../apis/inference.ts';
 import { drawLabel } from '../apis/visualize.ts';
 import { VideoReader } from '../video/reader.ts';
 import { writeVideo } from '../video/writer.ts';
+import { runBuiltinDemo, parseBuiltinDemoArgs, BUILTIN_USAGE } from './demo_builtin.ts';
+import { resizeRgbFrames } from './frames.ts';
 
 const USAGE = `usage: mmaction demo CONFIG CHECKPOINT VIDEO LABELS [--use-frames] [--device DEVICE] [--fps FPS]
                      [--font-scale S] [--font-color COLOR] [--target-resolution W H]
@@ -90,25 +92,14 @@ async function readAllFrames(input: string, useFrames: boolean): Promise<{ data:
   }
 }
 
-async function resizeFrames(f: { data: Uint8Array; n: number; h: number; w: number }, target: [number, number], alg: string) {
-  let [tw, th] = target;
-  if (tw === -1 && th === -1) return f;
-  if (tw === -1) tw = Math.round((f.w * th) / f.h);
-  if (th === -1) th = Math.round((f.h * tw) / f.w);
-  const kernel = { nearest: 'nearest', bilinear: 'linear', bicubic: 'cubic', lanczos: 'lanczos3' }[alg] as 'cubic';
-  const out = new Uint8Array(f.n * th * tw * 3);
-  const fb = f.h * f.w * 3;
-  for (let i = 0; i < f.n; i++) {
-    const buf = await sharp(f.data.subarray(i * fb, (i + 1) * fb), { raw: { width: f.w, height: f.h, channels: 3 } })
-      .resize(tw, th, { kernel, fit: 'fill' }).raw().toBuffer();
-    out.set(buf, i * th * tw * 3);
-  }
-  return { data: out, n: f.n, h: th, w: tw };
-}
-
 export async function run(argv: string[]): Promise<number> {
   if (argv.includes('-h') || argv.includes('--help')) {
-    console.log(USAGE);
+    console.log(`${USAGE}\n\n${BUILTIN_USAGE}`);
+    return 0;
+  }
+  // No positional arguments: the built-in model on a freshly generated SynthMotion clip.
+  if (!argv.some((x, i) => !x.startsWith('--') && (i === 0 || !argv[i - 1].startsWith('--')))) {
+    await runBuiltinDemo(parseBuiltinDemoArgs(argv));
     return 0;
   }
   const args = parseDemoArgs(argv);
@@ -120,7 +111,7 @@ export async function run(argv: string[]): Promise<number> {
   for (const r of result.top) console.log(`${r.label}:  ${r.score}`);
   if (args.outFilename) {
     let frames = await readAllFrames(args.video, args.useFrames);
-    if (args.targetResolution) frames = await resizeFrames(frames, args.targetResolution, args.resizeAlgorithm);
+    if (args.targetResolution) frames = await resizeRgbFrames(frames, args.targetResolution, args.resizeAlgorithm);
     await drawLabel(frames.data, frames.n, frames.h, frames.w, String(result.top[0].label), { fontScale: args.fontScale, color: args.fontColor });
     await writeVideo(args.outFilename, { data: frames.data, width: frames.w, height: frames.h }, { fps: args.fps });
     console.log(`wrote ${args.outFilename} (${frames.n} frames, ${frames.w}x${frames.h}, ${args.fps} fps)`);

@@ -18,6 +18,7 @@ export const commands: Record<string, Command> = {
   'synth-motion': { summary: 'write the built-in SynthMotion dataset (motion-defined classes) as videos with MMAction2 file lists', load: () => import('./synth_motion.ts') },
   flops: { summary: 'FLOPs and parameters of a config\'s model (tools/analysis/get_flops.py)', load: () => import('../models/flops_cli.ts') },
   'build-rawframes': { summary: 'extract the RGB frames of a folder of videos to JPEG folders (tools/data/build_rawframes.py)', load: () => import('./build_rawframes.ts') },
+  'publish-model': { summary: 'drop the optimizer state and name the file by its sha256 (tools/deployment/publish_model.py)', load: () => import('./publish_model.ts') },
   'build-file-list': { summary: 'write annotation lists of frame folders or videos (tools/data/build_file_list.py)', load: () => import('./build_file_list.ts') },
 };
 

@@ -309,3 +309,20 @@ describe('TPN-TSM (Recognizer2D with the TPN neck)', () => {
     m.dispose();
   });
 });
+
+test('a second initWeights() re-initialises but does not wrap the TSM shift (or non-local) again', () => {
+  const build = (backbone: Record<string, unknown>) => buildModel({
+    type: 'Recognizer2D', backbone, cls_head: { type: 'TSMHead', num_classes: 4, in_channels: backbone.type === 'MobileNetV2TSM' ? 1280 : 2048, num_segments: 4 },
+  }) as unknown as torch.nn.Module & { initWeights(): void };
+  for (const backbone of [
+    { type: 'MobileNetV2TSM', widen_factor: 0.5, num_segments: 4 },
+    { type: 'ResNetTSM', depth: 50, num_segments: 4, non_local: [[0, 0], [1, 0], [0, 0], [0, 0]], non_local_cfg: { sub_sample: true, use_scale: false, norm_cfg: { type: 'BN3d', requires_grad: true }, mode: 'embedded_gaussian' } },
+  ]) {
+    const model = build(backbone);
+    const keys = [...model.stateDict().keys()];
+    assert.ok(keys.some((k) => k.includes('.net.')), `${backbone.type}: the shift wraps convs (.net.)`);
+    model.initWeights();
+    assert.deepEqual([...model.stateDict().keys()], keys, backbone.type);
+    assert.ok(!keys.some((k) => k.includes('.net.net.')));
+  }
+});

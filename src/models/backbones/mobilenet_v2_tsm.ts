@@ -37,8 +37,15 @@ export class MobileNetV2TSM extends MobileNetV2 {
     }
   }
 
+  /**
+   * MMAction2 wraps the convs inside init_weights(), so calling it twice there wraps them twice
+   * (keys `...net.net...`). Here a second call re-initialises the weights and leaves the structure.
+   */
   override initWeights(): void {
     super.initWeights();
-    if (this.isShift) this.makeTemporalShift();
+    if (this.isShift && !this.#shifted) this.makeTemporalShift();
+    this.#shifted = true;
   }
+
+  #shifted = false;
 }

@@ -86,6 +86,8 @@ export class ResNetTSM extends ResNet {
     if (shift_place !== 'blockres' && shift_place !== 'block') throw new TypeError(`shift_place must be 'blockres' or 'block', got '${shift_place as string}'`);
   }
 
+  #wrapped = false;
+
   get numSegments(): number { return this.tsm.num_segments; }
 
   /** ResNet's own init (ResNetTIN skips the shift wrapping, as MMAction2 does with super(ResNetTSM, self)). */
@@ -93,8 +95,14 @@ export class ResNetTSM extends ResNet {
     super.initWeights();
   }
 
+  /**
+   * As MMAction2, the shift/non-local/temporal-pool wrapping happens in initWeights(); unlike
+   * MMAction2 a second call only re-initialises (MMAction2 would wrap the blocks again).
+   */
   override initWeights(): void {
     super.initWeights();
+    if (this.#wrapped) return;
+    this.#wrapped = true;
     if (this.tsm.is_shift) this.makeTemporalShift();
     if (Object.keys(this.tsm.non_local_cfg).length !== 0) this.makeNonLocal();
     if (this.tsm.temporal_pool) this.makeTemporalPool();
