@@ -60,7 +60,7 @@ export interface RunTrainingOptions {
   worldSize?: number;
 }
 
-const LOADER_KEYS = ['videos_per_gpu', 'workers_per_gpu', 'shuffle', 'seed', 'drop_last', 'persistent_workers', 'prefetch_factor', 'skip_broken'];
+const LOADER_KEYS = ['videos_per_gpu', 'workers_per_gpu', 'shuffle', 'seed', 'drop_last', 'persistent_workers', 'prefetch_factor', 'skip_broken', 'rank', 'world_size'];
 
 /**
  * MMAction2's dataloader settings: `data.videos_per_gpu`/`workers_per_gpu`/`persistent_workers`
@@ -95,7 +95,9 @@ export async function runTraining(model: BaseRecognizer, datasets: DatasetLike[]
   const data = cfg.get<Record<string, any>>('data') ?? {};
   const seed = cfg.get<number | null>('seed') ?? null;
   const workDir = cfg.get<string>('work_dir')!;
-  const trainSetting = dataloaderOptions(data, 'train_dataloader', seed === null ? {} : { seed });
+  // Each process reads its own shard of every epoch (MMAction2's DistributedSampler when dist=True).
+  const shard = { rank: o.rank ?? 0, world_size: o.worldSize ?? 1 };
+  const trainSetting = dataloaderOptions(data, 'train_dataloader', seed === null ? shard : { seed, ...shard });
   const loaders = datasets.map((ds) => buildDataloader(ds, trainSetting));
 
   for (const key of ['fp16', 'multigrid'] as const) {

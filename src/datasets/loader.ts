@@ -36,10 +36,17 @@ export interface DataLoaderOptions {
   tensors?: boolean;
   /** Where skipped samples are reported. Default console.warn. */
   log?: (message: string) => void;
+  /**
+   * Distributed sampling (MMAction2's DistributedSampler): this process's rank and the number of
+   * processes. The epoch order is padded by repeating its head to a multiple of world_size, and
+   * rank r takes positions r, r + world_size, ... Default rank 0 of 1 (everything).
+   */
+  rank?: number;
+  world_size?: number;
 }
 
 const LOADER_KEYS = ['videos_per_gpu', 'workers_per_gpu', 'shuffle', 'seed', 'drop_last', 'persistent_workers', 'prefetch_factor',
-  'skip_broken', 'tensors', 'log'];
+  'skip_broken', 'tensors', 'log', 'rank', 'world_size'];
 /** Keys of MMAction2's `data` dict / build_dataloader that have no effect here (single process per device). */
 const IGNORED_KEYS = ['num_gpus', 'dist', 'pin_memory', 'train', 'val', 'test', 'train_dataloader', 'val_dataloader',
   'test_dataloader', 'short_cycle', 'multigrid_cfg', 'crop_size'];
@@ -140,6 +147,8 @@ export class DataLoader implements AsyncIterable<Results> {
   readonly shuffle: boolean;
   readonly seed: number;
   readonly dropLast: boolean;
+  readonly rank: number;
+  readonly worldSize: number;
   epoch = 0;
   private pool: WorkerPool | null = null;
   private readonly opts: DataLoaderOptions;
@@ -157,11 +166,20 @@ export class DataLoader implements AsyncIterable<Results> {
     this.shuffle = opts.shuffle ?? true;
     this.seed = (opts.seed ?? 0) >>> 0;
     this.dropLast = opts.drop_last ?? false;
+    this.rank = opts.rank ?? 0;
+    this.worldSize = opts.world_size ?? 1;
+    if (!(Number.isInteger(this.worldSize) && this.worldSize >= 1)) throw new Error(`DataLoader: world_size must be an int >= 1, got ${this.worldSize}`);
+    if (!(Number.isInteger(this.rank) && this.rank >= 0 && this.rank < this.worldSize)) throw new Error(`DataLoader: rank must be an int in [0, world_size = ${this.worldSize}), got ${this.rank}`);
+  }
+
+  /** Samples this rank sees per epoch (all of them for one process). */
+  get numSamples(): number {
+    return Math.ceil(this.dataset.length / this.worldSize);
   }
 
   /** Batches per epoch. */
   get length(): number {
-    const n = this.dataset.length;
+    const n = this.numSamples;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
@@ -169,8 +187,17 @@ export class DataLoader implements AsyncIterable<Results> {
     this.epoch = epoch;
   }
 
-  /** Sample order of the current epoch. */
+  /** Sample order of the current epoch, for this rank. */
   order(): number[] {
+    const all = this.globalOrder();
+    if (this.worldSize === 1) return all;
+    const total = this.numSamples * this.worldSize;
+    for (let i = 0; all.length < total; i++) all.push(all[i % all.length]!);
+    return all.filter((_, i) => i % this.worldSize === this.rank);
+  }
+
+  /** Sample order of the current epoch over all ranks. */
+  private globalOrder(): number[] {
     const n = this.dataset.length;
     const rng = new RandomState((this.seed + this.epoch) >>> 0);
     const { classProb, byClass } = this.dataset;

@@ -154,3 +154,17 @@ test('RepeatDataset / ConcatDataset lengths and indexing; collate stacks and lis
   assert.deepEqual(Array.from((b.a as NDArray).data as BigInt64Array, Number), [1, 2]);
   assert.deepEqual(b.m, [{ x: 1 }, { x: 2 }]);
 });
+
+test('DataLoader rank/world_size: the shards of an epoch are disjoint, padded like DistributedSampler, and cover it', async () => {
+  const whole = buildDataloader(dataset(), { videos_per_gpu: 3, seed: 5 }).order();
+  const shards = [0, 1, 2].map((rank) => buildDataloader(dataset(), { videos_per_gpu: 3, seed: 5, rank, world_size: 3 }));
+  const orders = shards.map((l) => l.order());
+  const per = Math.ceil(N / 3);
+  for (const o of orders) assert.equal(o.length, per);
+  assert.deepEqual(shards.map((l) => l.length), shards.map(() => Math.ceil(per / 3)));
+  // rank r takes positions r, r+3, ... of the (padded) global order
+  const padded = [...whole, ...whole].slice(0, per * 3);
+  orders.forEach((o, r) => assert.deepEqual(o, padded.filter((_, i) => i % 3 === r)));
+  assert.deepEqual(new Set(orders.flat()), new Set(whole));
+  assert.throws(() => buildDataloader(dataset(), { videos_per_gpu: 1, rank: 2, world_size: 2 }), /rank must be an int in \[0, world_size = 2\), got 2/);
+});
