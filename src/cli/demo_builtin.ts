@@ -18,7 +18,7 @@ With no CONFIG/CHECKPOINT, runs the built-in SynthMotion model (a TSM trained by
 shipped in models/synth_motion/) on a freshly generated SynthMotion clip:
   --class NAME        the motion to generate (default: a random one); one of
                       ${SYNTH_MOTION_CLASSES.join(', ')}
-  --seed N            seed of the clip (default: random; training used seeds below 100,000,000)
+  --seed N            seed of the clip (default: random >= 10^9; training used 0-79, validation 1000003-1000012)
   --out-dir DIR       where the input clip and the annotated result go (default ./mmaction-demo)
   --out-filename FILE the annotated result (default DIR/demo_out.mp4; .gif also works)
   --device DEVICE     cpu (default) or cuda:N`;
@@ -84,7 +84,7 @@ export async function runBuiltinDemo(args: BuiltinDemoArgs, log: (line: string) 
   log(correct ? `correct: the clip shows ${cls}` : `wrong: the clip shows ${cls}, the model says ${predicted}`);
 
   const big = await resizeRgbFrames({ data: frames, n: CLIP.frames, h: CLIP.size, w: CLIP.size }, [OUTPUT_SIZE, OUTPUT_SIZE], 'bicubic');
-  await drawLabel(big.data, big.n, big.h, big.w, `${predicted} (${result.top[0].score.toFixed(2)})`, { fontScale: 0.7 });
+  await drawLabel(big.data, big.n, big.h, big.w, `${predicted} (${result.top[0].score.toFixed(2)})`, { fontScale: 0.5 });
   await writeVideo(output, { data: big.data, width: big.w, height: big.h }, { fps: CLIP.fps });
   log(`wrote ${output} (${big.n} frames, ${big.w}x${big.h}, ${CLIP.fps} fps)`);
   model.dispose?.();
