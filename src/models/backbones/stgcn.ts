@@ -166,7 +166,8 @@ export class STGCN extends nn.Module implements Backbone {
       throw new RangeError(`STGCN: expected ${this.o.in_channels} channels and ${this.graph.numNode} joints ('${this.graph.layout}' layout), got input [${x.shape.join(', ')}] (N, C, T, V, M)`);
     }
     return torch.tidy(() => {
-      let y = x.float().permute(0, 4, 3, 1, 2).contiguous(); // [N, M, V, C, T]
+      // MMAction2 casts with x.float(); the weights' dtype is the same for a float32 model and lets a float64 copy run.
+      let y = x.to(this.A.dtype).permute(0, 4, 3, 1, 2).contiguous(); // [N, M, V, C, T]
       const dataBn = this.getModule('data_bn') as Module | undefined;
       if (dataBn) y = dataBn.call(y.view(n * m, v * c, t)); // [N*M, V*C, T]
       y = y.view(n, m, v, c, t).permute(0, 1, 3, 4, 2).contiguous().view(n * m, c, t, v); // [N*M, C, T, V]
