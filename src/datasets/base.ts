@@ -24,7 +24,7 @@ export interface BaseDatasetOptions {
   num_classes: number | null;
   /** Index of the first frame (1 for img_00001.jpg; VideoDataset 0). */
   start_index: number;
-  modality: 'RGB' | 'Flow' | 'Audio';
+  modality: 'RGB' | 'Flow' | 'Audio' | 'Pose';
   /** Class-balanced sampling (weights |class|^power) in the DataLoader. */
   sample_by_class: boolean;
   power: number;
@@ -118,10 +118,15 @@ export abstract class BaseDataset<O extends BaseDatasetOptions = BaseDatasetOpti
     return this.videoInfos.length;
   }
 
+  /** A deep copy of one sample's info (MMAction2's `copy.deepcopy`), which the pipeline may modify. */
+  protected cloneInfo(info: VideoInfo): Results {
+    return structuredClone(info) as Results;
+  }
+
   /** The dict handed to the first transform (`prepare_train_frames` / `prepare_test_frames`). */
   protected initialResults(idx: number): Results {
     if (!(idx >= 0 && idx < this.videoInfos.length)) throw new RangeError(`${this.type}: index ${idx} out of range (${this.length} samples)`);
-    const r = structuredClone(this.videoInfos[idx]!) as Results;
+    const r = this.cloneInfo(this.videoInfos[idx]!);
     r.modality = this.opts.modality;
     r.start_index = this.opts.start_index;
     if (this.opts.multi_class && Array.isArray(r.label)) {

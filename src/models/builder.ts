@@ -21,11 +21,13 @@ import { RESNET3D_SLOWFAST_ENTRY } from './backbones/resnet3d_slowfast.ts';
 import { RESNET3D_SLOWONLY_ENTRY } from './backbones/resnet3d_slowonly.ts';
 import { TIMESFORMER_ENTRY } from './backbones/timesformer.ts';
 import { X3D_ENTRY } from './backbones/x3d.ts';
+import { STGCN_ENTRY } from './backbones/stgcn.ts';
 import { I3D_HEAD_ENTRY } from './heads/i3d_head.ts';
 import { SLOWFAST_HEAD_ENTRY } from './heads/slowfast_head.ts';
 import { TIMESFORMER_HEAD_ENTRY } from './heads/timesformer_head.ts';
 import { TPN_HEAD_ENTRY } from './heads/tpn_head.ts';
 import { X3D_HEAD_ENTRY } from './heads/x3d_head.ts';
+import { STGCN_HEAD_ENTRY } from './heads/stgcn_head.ts';
 import { TPN_ENTRY } from './necks/tpn.ts';
 import { AudioTSNHead, AUDIO_TSN_HEAD_DEFAULTS, type AudioTSNHeadOptions } from './heads/audio_tsn_head.ts';
 import type { BaseHead } from './heads/base.ts';
@@ -39,6 +41,7 @@ import type { Backbone, BaseRecognizer, Head, Neck, RecognizerTestCfg, Recognize
 import { AudioRecognizer } from './recognizers/audio_recognizer.ts';
 import { Recognizer2D } from './recognizers/recognizer2d.ts';
 import { Recognizer3D } from './recognizers/recognizer3d.ts';
+import { SkeletonGCN } from './skeleton/skeleton_gcn.ts';
 
 export interface ModelCfg {
   type: string;
@@ -90,6 +93,8 @@ export const BACKBONES = new Registry<Backbone>('backbone', [
   }),
   // 3D family (entries live next to their models)
   RESNET3D_ENTRY, RESNET3D_SLOWONLY_ENTRY, RESNET3D_SLOWFAST_ENTRY, RESNET2PLUS1D_ENTRY, RESNET3D_CSN_ENTRY, X3D_ENTRY, C3D_ENTRY, TIMESFORMER_ENTRY,
+  // skeleton family
+  STGCN_ENTRY,
   defineEntry<ResNetAudioOptions, Backbone>({
     type: 'ResNetAudio', defaults: dflt<ResNetAudioOptions>(RESNET_AUDIO_DEFAULTS), required: ['depth', 'pretrained'],
     kinds: { depth: 'integer', pretrained: ['string', 'null'], factorize: ['integer', 'array'] },
@@ -128,6 +133,8 @@ export const HEADS = new Registry<Head>('head', [
   }),
   // 3D family
   I3D_HEAD_ENTRY, SLOWFAST_HEAD_ENTRY, X3D_HEAD_ENTRY, TIMESFORMER_HEAD_ENTRY, TPN_HEAD_ENTRY,
+  // skeleton family
+  STGCN_HEAD_ENTRY,
   defineEntry<AudioTSNHeadOptions, Head>({
     type: 'AudioTSNHead', defaults: dflt<AudioTSNHeadOptions>(AUDIO_TSN_HEAD_DEFAULTS), required: ['num_classes', 'in_channels'], kinds: headKinds,
     doc: 'Audio classification head (mmaction/models/heads/audio_tsn_head.py)',
@@ -181,6 +188,12 @@ export const RECOGNIZERS = new Registry<BaseRecognizer>('recognizer', [
     kinds: { backbone: 'object', cls_head: ['object', 'null'], neck: ['object', 'null'], train_cfg: ['object', 'null'], test_cfg: ['object', 'null'] },
     doc: 'Audio recognizer over spectrogram clips (mmaction/models/recognizers/audio_recognizer.py)',
     build: (o, ctx) => new AudioRecognizer(recognizerParts(o, ctx.path)),
+  }),
+  defineEntry<Omit<RecognizerOptions, 'neck'>, BaseRecognizer>({
+    type: 'SkeletonGCN', defaults: { cls_head: null, train_cfg: null, test_cfg: null }, required: ['backbone'],
+    kinds: { backbone: 'object', cls_head: ['object', 'null'], train_cfg: ['object', 'null'], test_cfg: ['object', 'null'] },
+    doc: 'Skeleton-based recognizer with a graph convolutional backbone (mmaction/models/skeleton_gcn/skeletongcn.py)',
+    build: (o, ctx) => new SkeletonGCN(recognizerParts({ ...o, neck: null }, ctx.path)),
   }),
 ]);
 

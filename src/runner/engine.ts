@@ -43,6 +43,15 @@ export function disposeBatch(batch: unknown): void {
   }
 }
 
+/**
+ * The batch entry the model takes: `imgs` (videos, frames), `audios` (AudioRecognizer) or
+ * `keypoint` (SkeletonGCN), which MMAction2's `model(return_loss=False, **data)` passes by name.
+ */
+export function modelInput(batch: Record<string, unknown>): Tensor {
+  for (const k of ['imgs', 'audios', 'keypoint']) if (batch[k] instanceof torch.Tensor) return batch[k] as Tensor;
+  throw new Error(`test batch has none of imgs, audios, keypoint (keys: ${Object.keys(batch).join(', ')}); check Collect/ToTensor in the test pipeline`);
+}
+
 export async function* iterateLoader(loader: LoaderLike): AsyncGenerator<any> {
   if (loader[Symbol.asyncIterator]) {
     for await (const b of loader as AsyncIterable<any>) yield b;
@@ -59,7 +68,7 @@ export async function singleGpuTest(model: TestableModel, loader: LoaderLike, o:
     const batch = batchToDevice(cpuBatch, o.device ?? 'cpu');
     try {
       const rows = torch.noGrad(() => torch.tidy(() => {
-        const out = model.forwardTest(batch.imgs, batch);
+        const out = model.forwardTest(modelInput(batch), batch);
         const k = out.shape[out.shape.length - 1];
         const flat = Array.from(out.to({ dtype: 'float64', device: 'cpu' }).contiguous().toTypedArray() as Float64Array);
         const r: number[][] = [];

@@ -12,6 +12,7 @@ import { ColorJitter } from './color.ts';
 import { Flip } from './flip.ts';
 import { Collect, FormatAudioShape, FormatShape, ImageToTensor, Rename, ToTensor, Transpose } from './format.ts';
 import { Normalize } from './normalize.ts';
+import { FormatGCNInput, JointToBone, PaddingWithLoop, PoseDecode, PoseNormalize } from './pose.ts';
 import { Fuse, RandomRescale, Resize } from './resize.ts';
 import { DenseSampleFrames, SampleAVAFrames, SampleFrames, UntrimmedSampleFrames } from './sampling.ts';
 import type { Transform } from './types.ts';
@@ -29,6 +30,8 @@ export const TRANSFORMS = {
   LoadAudioFeature, AudioFeatureSelector,
   // format.ts
   FormatShape, FormatAudioShape, Collect, ToTensor, ImageToTensor, Transpose, Rename,
+  // pose.ts (skeletons for GCNs)
+  PaddingWithLoop, PoseDecode, PoseNormalize, FormatGCNInput, JointToBone,
 } satisfies Record<string, TransformCtor>;
 
 export type TransformType = keyof typeof TRANSFORMS;
@@ -38,8 +41,7 @@ export const NOT_YET_PORTED = new Set([
   'Imgaug', 'TorchvisionTrans', 'PytorchVideoTrans', 'PoseCompact', 'AudioAmplify', 'MelSpectrogram', 'AudioDecode',
   'AudioDecodeInit', 'ArrayDecode', 'BuildPseudoClip', 'PyAVDecodeMotionVector',
   'GenerateLocalizationLabels', 'LoadLocalizationFeature', 'LoadProposals', 'SampleProposalFrames', 'LoadHVULabel',
-  'UniformSampleFrames', 'PoseDecode', 'LoadKineticsPose', 'GeneratePoseTarget', 'PoseNormalize', 'PaddingWithLoop',
-  'FormatGCNInput', 'JointToBone', 'ToDataContainer',
+  'UniformSampleFrames', 'LoadKineticsPose', 'GeneratePoseTarget', 'ToDataContainer',
 ]);
 
 /** Build one transform from its config dict (`where` names it in errors). */

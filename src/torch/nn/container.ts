@@ -1,5 +1,6 @@
-/** Containers: Sequential, ModuleList, ModuleDict (keys are PyTorch's: '0', '1', ... or the dict keys). */
+/** Containers: Sequential, ModuleList, ModuleDict, ParameterList (keys are PyTorch's: '0', '1', ... or the dict keys). */
 import { Module } from './module.ts';
+import type { Tensor } from '../tensor.ts';
 
 export class Sequential extends Module {
   constructor(...modules: Module[] | [Map<string, Module>]) {
@@ -70,4 +71,32 @@ export class ModuleDict<M extends Module = Module> extends Module {
   entries(): [string, M][] { return [...this.namedChildren()] as [string, M][]; }
 
   forward(): never { throw new Error('ModuleDict is a container and has no forward()'); }
+}
+
+/** nn.ParameterList: parameters named '0', '1', ... (state-dict keys `<list>.0`, `<list>.1`). */
+export class ParameterList extends Module {
+  constructor(params: Tensor[] = []) {
+    super();
+    params.forEach((p) => this.append(p));
+  }
+
+  get length(): number { return this._parameters.size; }
+
+  at(i: number): Tensor {
+    const n = this._parameters.size;
+    const p = this._parameters.get(String(i < 0 ? n + i : i));
+    if (!p) throw new RangeError(`ParameterList index ${i} out of range (length ${n})`);
+    return p;
+  }
+
+  append(p: Tensor): this {
+    this.registerParameter(String(this._parameters.size), p);
+    return this;
+  }
+
+  *[Symbol.iterator](): IterableIterator<Tensor> {
+    for (const p of this._parameters.values()) if (p) yield p;
+  }
+
+  forward(): never { throw new Error('ParameterList is a container and has no forward()'); }
 }
