@@ -20,6 +20,8 @@ export const commands: Record<string, Command> = {
   'build-rawframes': { summary: 'extract the RGB frames of a folder of videos to JPEG folders (tools/data/build_rawframes.py)', load: () => import('./build_rawframes.ts') },
   'publish-model': { summary: 'drop the optimizer state and name the file by its sha256 (tools/deployment/publish_model.py)', load: () => import('./publish_model.ts') },
   'build-file-list': { summary: 'write annotation lists of frame folders or videos (tools/data/build_file_list.py)', load: () => import('./build_file_list.ts') },
+  'analyze-logs': { summary: 'plot curves of training logs (.log.json) or time their iterations (tools/analysis/analyze_logs.py)', load: () => import('./analyze_logs.ts') },
+  'report-accuracy': { summary: 'fuse the test scores of several models and report their accuracy (tools/analysis/report_accuracy.py)', load: () => import('./report_accuracy.ts') },
 };
 
 function usage(): string {
