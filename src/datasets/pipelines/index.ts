@@ -11,6 +11,8 @@ import { AudioFeatureSelector, LoadAudioFeature } from './audio.ts';
 import { ColorJitter } from './color.ts';
 import { Flip } from './flip.ts';
 import { Collect, FormatAudioShape, FormatShape, ImageToTensor, Rename, ToTensor, Transpose } from './format.ts';
+import { ToDataContainer } from './data_container.ts';
+import { GenerateLocalizationLabels, LoadLocalizationFeature } from './localization.ts';
 import { Normalize } from './normalize.ts';
 import { Fuse, RandomRescale, Resize } from './resize.ts';
 import { DenseSampleFrames, SampleAVAFrames, SampleFrames, UntrimmedSampleFrames } from './sampling.ts';
@@ -29,6 +31,8 @@ export const TRANSFORMS = {
   LoadAudioFeature, AudioFeatureSelector,
   // format.ts
   FormatShape, FormatAudioShape, Collect, ToTensor, ImageToTensor, Transpose, Rename,
+  // data_container.ts, localization.ts
+  ToDataContainer, LoadLocalizationFeature, GenerateLocalizationLabels,
 } satisfies Record<string, TransformCtor>;
 
 export type TransformType = keyof typeof TRANSFORMS;
@@ -37,9 +41,9 @@ export type TransformType = keyof typeof TRANSFORMS;
 export const NOT_YET_PORTED = new Set([
   'Imgaug', 'TorchvisionTrans', 'PytorchVideoTrans', 'PoseCompact', 'AudioAmplify', 'MelSpectrogram', 'AudioDecode',
   'AudioDecodeInit', 'ArrayDecode', 'BuildPseudoClip', 'PyAVDecodeMotionVector',
-  'GenerateLocalizationLabels', 'LoadLocalizationFeature', 'LoadProposals', 'SampleProposalFrames', 'LoadHVULabel',
+  'LoadProposals', 'SampleProposalFrames', 'LoadHVULabel',
   'UniformSampleFrames', 'PoseDecode', 'LoadKineticsPose', 'GeneratePoseTarget', 'PoseNormalize', 'PaddingWithLoop',
-  'FormatGCNInput', 'JointToBone', 'ToDataContainer',
+  'FormatGCNInput', 'JointToBone',
 ]);
 
 /** Build one transform from its config dict (`where` names it in errors). */
