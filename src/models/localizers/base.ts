@@ -33,6 +33,9 @@ export abstract class BaseTAPGenerator extends torch.nn.Module {
     return BaseRecognizer.parseLosses(losses);
   }
 
+  /** Test mode on one batch (MMAction2's `model(return_loss=False, **data)`): one result per video. */
+  abstract testStep(batch: LocalizationBatch): unknown[];
+
   /** The loss dict of one batch (MMAction2's `forward(**data_batch)` with return_loss=True). */
   protected abstract lossesOf(batch: LocalizationBatch): LocalizerLossDict;
 
