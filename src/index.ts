@@ -17,6 +17,8 @@ export {
   Recognizer2D, Recognizer3D, AudioRecognizer, buildModelWithPretrained, prefetchPretrained, downloadCheckpoint, readCheckpoint,
   CheckpointError, getModelComplexityInfo, RECOGNIZERS, BACKBONES, NECKS, HEADS, LOSSES,
 } from './models/index.ts';
+export { BMN, BaseTAPGenerator, LOCALIZERS, buildLocalizer } from './models/index.ts';
+export { ActivityNetDataset } from './datasets/index.ts';
 export * as models from './models/index.ts';
 export * as evaluation from './evaluation/index.ts';
 export * as runner from './runner/index.ts';

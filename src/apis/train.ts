@@ -17,7 +17,8 @@ import type { BaseRecognizer } from '../models/recognizers/base.ts';
 import { EpochBasedRunner } from '../runner/epoch_runner.ts';
 import { IterBasedRunner } from '../runner/iter_runner.ts';
 import { MMACTION_VERSION } from '../runner/checkpoint.ts';
-import { singleGpuTest, type TestableModel } from '../runner/engine.ts';
+import { singleGpuTest, singleGpuTestLocalizer, type TestableLocalizer, type TestableModel } from '../runner/engine.ts';
+import { BaseTAPGenerator } from '../models/localizers/base.ts';
 import { EvalHook, withLegacyTopk } from '../runner/hooks/evaluation.ts';
 import { PreciseBNHook } from '../runner/hooks/precise_bn.ts';
 import { Logger, timeStr } from '../runner/logger.ts';
@@ -143,7 +144,9 @@ export async function runTraining(model: BaseRecognizer, datasets: DatasetLike[]
     const evalCfg = { ...(cfg.get<Record<string, any>>('evaluation') ?? {}) };
     const valDataset = buildDataset({ ...data.val, test_mode: true }, 'data.val');
     const valLoader = buildDataloader(valDataset, dataloaderOptions(data, 'val_dataloader', { shuffle: false }));
-    const testFn = (m: TestableModel, l: LoaderLike) => singleGpuTest(m, l, { device });
+    const testFn = (m: TestableModel, l: LoaderLike): Promise<unknown[]> => (m instanceof BaseTAPGenerator
+      ? singleGpuTestLocalizer(m as unknown as TestableLocalizer<unknown>, l, { device })
+      : singleGpuTest(m, l, { device }));
     runner.registerHook(new EvalHook(valLoader as unknown as LoaderLike, { test_fn: testFn, ...evalCfg }), 'LOW');
   }
   const resumeFrom = cfg.get<string | null>('resume_from');
@@ -178,6 +181,9 @@ async function testAfterTraining(runner: EpochBasedRunner | IterBasedRunner, cfg
       bestCkpt = ckpts[ids.indexOf(Math.max(...ids))];
     } else bestCkpt = ckpts[0];
     if (bestCkpt) bestCkpt = join(workDir, bestCkpt);
+  }
+  if (runner.model instanceof BaseTAPGenerator) {
+    throw new Error('--test-last/--test-best: testing a localizer after training is not supported (MMAction2 0.24 fails there too: ActivityNetDataset.dump_results needs an output_format); run `mmaction test CONFIG CHECKPOINT --eval AR@AN`');
   }
   const data = cfg.get<Record<string, any>>('data') ?? {};
   const testDataset = buildDataset({ ...data.test, test_mode: true }, 'data.test');

@@ -12,8 +12,9 @@ Tests a checkpoint on data.test as MMAction2's tools/test.py does.
   CONFIG                    test config file
   CHECKPOINT                checkpoint file (.pth, MMAction2's or ours)
   --out FILE                dump the scores: .pkl (as MMAction2), .json or .yaml
+                            (localizers: the proposals as ActivityNet .json; default output_config.out)
   --eval METRIC ...         top_k_accuracy mean_class_accuracy mean_average_precision
-                            mmit_mean_average_precision ...
+                            mmit_mean_average_precision ...; AR@AN for localizers (BMN)
   --average-clips MODE      score or prob: how clip scores are averaged (test_cfg.average_clips)
   --cfg-options K=V ...     override config settings
   --eval-options K=V ...    options for the metrics, e.g. metric_options.top_k_accuracy.topk=[1,3]

@@ -3,6 +3,7 @@
  * The built dataset remembers its config so DataLoader workers can rebuild it.
  */
 import { didYouMean, type Cfg } from './pipelines/options.ts';
+import { ActivityNetDataset } from './activitynet_dataset.ts';
 import { AudioFeatureDataset } from './audio_dataset.ts';
 import { PoseDataset } from './pose_dataset.ts';
 import { RawframeDataset } from './rawframe_dataset.ts';
@@ -17,6 +18,7 @@ export const DATASETS: Record<string, DatasetCtor> = {
   ImageDataset: (cfg, where) => new ImageDataset(cfg, where),
   AudioFeatureDataset: (cfg, where) => new AudioFeatureDataset(cfg, where),
   PoseDataset: (cfg, where) => new PoseDataset(cfg, where),
+  ActivityNetDataset: (cfg, where) => new ActivityNetDataset(cfg, where),
   RepeatDataset: (cfg, where) => {
     const { dataset, times, test_mode = false, ...rest } = cfg;
     if (Object.keys(rest).length) throw new Error(`${where}: unknown option '${Object.keys(rest)[0]}' (accepted: dataset, times, test_mode)`);

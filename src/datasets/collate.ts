@@ -2,8 +2,10 @@
  * Batching (mmcv's `collate` + torch's `default_collate`, on plain arrays): arrays of one
  * shape are stacked along a new first axis (one copy into one buffer, so each batch key
  * becomes one Tensor), numbers become int64/float64 vectors, dicts (img_metas) and strings
- * become lists. Also the encoding that carries results across worker threads.
+ * become lists; DataContainer(stack=False) values (ToDataContainer) become the list of the
+ * samples' values. Also the encoding that carries results across worker threads.
  */
+import { DataContainer } from './pipelines/data_container.ts';
 import { PendingTensor } from './pipelines/format.ts';
 import { FloatBatch, ImageBatch, NDArray, type NDData, type Results } from './pipelines/types.ts';
 
@@ -19,16 +21,26 @@ export function collate(samples: Results[]): Results {
   if (samples.length === 0) throw new Error('collate: empty batch');
   const out: Results = {};
   for (const key of Object.keys(samples[0]!)) {
-    const vals = samples.map((s, i) => {
+    let vals = samples.map((s, i) => {
       if (!(key in s)) throw new Error(`collate: sample ${i} has no key '${key}'`);
       return s[key];
     });
+    if (vals[0] instanceof DataContainer) {
+      const dcs = vals as DataContainer[];
+      if (!dcs.every((v) => v instanceof DataContainer && v.stack === dcs[0]!.stack)) throw new Error(`collate: '${key}' is a DataContainer in sample 0 but not alike in every sample`);
+      vals = dcs.map((v) => v.data);
+      if (!dcs[0]!.stack) {
+        out[key] = vals;
+        continue;
+      }
+    }
     const nds = vals.map(asND);
     if (nds.every((x) => x !== null)) {
       const first = nds[0]!;
       const numel = first.data.length;
       nds.forEach((x, i) => {
         if (x!.shape.join() !== first.shape.join() || x!.data.constructor !== first.data.constructor) {
+          if (samples[0]![key] instanceof DataContainer) throw new Error(`collate: '${key}' (a stacked DataContainer) of sample ${i} has shape [${x!.shape}] but sample 0 has [${first.shape}]; mmcv would pad, mmaction-ts does not`);
           throw new Error(`collate: '${key}' of sample ${i} has shape [${x!.shape}] but sample 0 has [${first.shape}]`);
         }
       });
@@ -52,6 +64,7 @@ export function collate(samples: Results[]): Results {
 export function encodeResults(r: Results, transfer: Set<ArrayBuffer>): Results {
   const enc = (v: unknown): unknown => {
     if (v instanceof PendingTensor) return { __pending: enc(v.value) };
+    if (v instanceof DataContainer) return { __dc: enc(v.data), stack: v.stack, cpu_only: v.cpuOnly };
     if (v instanceof ImageBatch) {
       transfer.add(v.data.buffer as ArrayBuffer);
       return { __img: v.data, n: v.n, h: v.h, w: v.w, c: v.c };
@@ -75,6 +88,7 @@ export function decodeResults(r: Results): Results {
     if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
       const o = v as Record<string, unknown>;
       if ('__pending' in o) return new PendingTensor(dec(o.__pending) as NDArray);
+      if ('__dc' in o) return new DataContainer(dec(o.__dc), o.stack as boolean, o.cpu_only as boolean);
       if ('__img' in o) return new ImageBatch(o.__img as Uint8Array, o.n as number, o.h as number, o.w as number, o.c as number);
       if ('__nd' in o) return o.float ? new FloatBatch(o.__nd as Float32Array, o.shape as number[]) : new NDArray(o.__nd as NDData, o.shape as number[]);
       return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, dec(x)]));

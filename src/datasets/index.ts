@@ -8,6 +8,8 @@ export { RawframeDataset } from './rawframe_dataset.ts';
 export { VideoDataset, ImageDataset } from './video_dataset.ts';
 export { AudioFeatureDataset } from './audio_dataset.ts';
 export { PoseDataset } from './pose_dataset.ts';
+export { ActivityNetDataset, type ProposalResult } from './activitynet_dataset.ts';
+export { DataContainer } from './pipelines/data_container.ts';
 export { RepeatDataset, ConcatDataset, type DatasetLike } from './wrappers.ts';
 export { DataLoader, buildDataloader, type DataLoaderOptions } from './loader.ts';
 export { collate } from './collate.ts';

@@ -35,13 +35,15 @@ import { TRNHead, TRN_HEAD_DEFAULTS, type TRNHeadOptions } from './heads/trn_hea
 import { TSMHead, TSM_HEAD_DEFAULTS, type TSMHeadOptions } from './heads/tsm_head.ts';
 import { TSNHead, TSN_HEAD_DEFAULTS, type TSNHeadOptions } from './heads/tsn_head.ts';
 import { prefetchPretrained, type DownloadOptions } from './checkpoint.ts';
-import { LOSSES, type LossCfg } from './losses/index.ts';
+import { LOSSES, type AnyLoss, type LossCfg } from './losses/index.ts';
 import type { BaseWeightedLoss } from './losses/base.ts';
-import type { Backbone, BaseRecognizer, Head, Neck, RecognizerTestCfg, RecognizerTrainCfg } from './recognizers/base.ts';
+import { BaseRecognizer, type Backbone, type Head, type Neck, type RecognizerTestCfg, type RecognizerTrainCfg } from './recognizers/base.ts';
 import { AudioRecognizer } from './recognizers/audio_recognizer.ts';
 import { Recognizer2D } from './recognizers/recognizer2d.ts';
 import { Recognizer3D } from './recognizers/recognizer3d.ts';
 import { SkeletonGCN } from './skeleton/skeleton_gcn.ts';
+import type { BaseTAPGenerator } from './localizers/base.ts';
+import { BMN_ENTRY, type BMN } from './localizers/bmn.ts';
 
 export interface ModelCfg {
   type: string;
@@ -197,13 +199,36 @@ export const RECOGNIZERS = new Registry<BaseRecognizer>('recognizer', [
   }),
 ]);
 
+// ------------------------------------------------------------------------------------ localizers
+export const LOCALIZERS = new Registry<BaseTAPGenerator>('localizer', [BMN_ENTRY]);
+
 export { LOSSES };
 
+/** What build_model gives: a recognizer, or a localizer (temporal action proposal generator). */
+export type Model = BaseRecognizer | BaseTAPGenerator;
+
+/** The recognizer types registered above (for buildModel's typed overload). */
+export type RecognizerType = 'Recognizer2D' | 'Recognizer3D' | 'AudioRecognizer';
+
+export interface BuildModelOptions {
+  train_cfg?: RecognizerTrainCfg | null;
+  test_cfg?: RecognizerTestCfg | null;
+  path?: string;
+}
+
 /**
- * build_model(cfg.model): a recognizer with its weights initialised like MMAction2's.
- * `train_cfg`/`test_cfg` given outside `model` (old configs) are accepted as in MMAction2.
+ * build_model(cfg.model): a recognizer with its weights initialised like MMAction2's, or a
+ * localizer (`type='BMN'`). `train_cfg`/`test_cfg` given outside `model` (old configs) are
+ * accepted as in MMAction2 (localizers take none).
  */
-export function buildModel(cfg: ModelCfg, { train_cfg, test_cfg, path = 'model' }: { train_cfg?: RecognizerTrainCfg | null; test_cfg?: RecognizerTestCfg | null; path?: string } = {}): BaseRecognizer {
+export function buildModel(cfg: ModelCfg & { type: RecognizerType }, o?: BuildModelOptions): BaseRecognizer;
+export function buildModel(cfg: ModelCfg & { type: 'BMN' }, o?: BuildModelOptions): BMN;
+export function buildModel(cfg: ModelCfg, o?: BuildModelOptions): Model;
+export function buildModel(cfg: ModelCfg, { train_cfg, test_cfg, path = 'model' }: BuildModelOptions = {}): Model {
+  if (cfg && typeof cfg === 'object' && LOCALIZERS.has(String(cfg.type))) {
+    if (train_cfg != null || test_cfg != null) throw new Error(`${path}: ${String(cfg.type)} takes no train_cfg/test_cfg (MMAction2's localizer configs have none)`);
+    return LOCALIZERS.build(cfg, path);
+  }
   const c: ModelCfg = { ...cfg };
   if (train_cfg != null) {
     if (c.train_cfg != null) throw new Error(`${path}: train_cfg is given both outside and inside the model config`);
@@ -221,9 +246,11 @@ export function buildModel(cfg: ModelCfg, { train_cfg, test_cfg, path = 'model' 
  * config names, e.g. `torchvision://resnet50` in TSN configs: calling it is the user's request
  * to download. buildModel itself only reads local or cached files.
  */
-export async function buildModelWithPretrained(cfg: ModelCfg, o: Parameters<typeof buildModel>[1] & DownloadOptions = {}): Promise<BaseRecognizer> {
+export async function buildModelWithPretrained(cfg: ModelCfg, o: BuildModelOptions & DownloadOptions = {}): Promise<BaseRecognizer> {
   const { cfg: local } = await prefetchPretrained(cfg, o);
-  return buildModel(local, o);
+  const model = buildModel(local, o);
+  if (!(model instanceof BaseRecognizer)) throw new Error(`${o.path ?? 'model'}: ${String(cfg.type)} is a localizer with no pretrained backbone; use buildModel`);
+  return model;
 }
 
 export const buildRecognizer = (cfg: ModelCfg, path = 'model'): BaseRecognizer => RECOGNIZERS.build(cfg, path);
@@ -231,4 +258,5 @@ export const buildRecognizer = (cfg: ModelCfg, path = 'model'): BaseRecognizer =
 export const buildBackbone = (cfg: ModelCfg, path = 'backbone'): Backbone => BACKBONES.build(cfg, path);
 export const buildHead = (cfg: ModelCfg, path = 'cls_head'): Head => HEADS.build(cfg, path);
 export const buildNeck = (cfg: ModelCfg, path = 'neck'): Neck => NECKS.build(cfg, path);
-export const buildLoss = (cfg: ModelCfg, path = 'loss'): BaseWeightedLoss => LOSSES.build(cfg, path);
+export const buildLoss = (cfg: ModelCfg, path = 'loss'): AnyLoss => LOSSES.build(cfg, path);
+export const buildLocalizer = (cfg: ModelCfg, path = 'model'): BaseTAPGenerator => LOCALIZERS.build(cfg, path);

@@ -1,6 +1,6 @@
 /** Action recognition models: builders, checkpoint loading and the model classes. */
-export { buildModel, buildModelWithPretrained, buildRecognizer, buildBackbone, buildHead, buildNeck, buildLoss, BACKBONES, NECKS, HEADS, RECOGNIZERS, LOSSES } from './builder.ts';
-export type { ModelCfg, RecognizerOptions } from './builder.ts';
+export { buildModel, buildModelWithPretrained, buildRecognizer, buildLocalizer, buildBackbone, buildHead, buildNeck, buildLoss, BACKBONES, NECKS, HEADS, RECOGNIZERS, LOCALIZERS, LOSSES } from './builder.ts';
+export type { ModelCfg, RecognizerOptions, Model, RecognizerType, BuildModelOptions } from './builder.ts';
 export {
   loadCheckpoint, readCheckpoint, downloadCheckpoint, loadStateDictInto, extractStateDict, resolveCheckpointSource,
   localCheckpointPath, checkpointCacheDir, prefetchPretrained, disposeCheckpoint, CheckpointError, TORCHVISION_URLS,
@@ -17,6 +17,12 @@ export type { GraphCfg, GraphLayout, GraphStrategy } from './skeleton/graph.ts';
 export { STGCN, STGCNBlock, ConvTemporalGraphical } from './backbones/stgcn.ts';
 export type { STGCNOptions } from './backbones/stgcn.ts';
 export { MixupBlending, CutmixBlending } from './recognizers/blending.ts';
+export { BaseTAPGenerator } from './localizers/base.ts';
+export type { LocalizationBatch, LocalizerLossDict } from './localizers/base.ts';
+export { BMN, BMN_DEFAULTS, bmSampleMask } from './localizers/bmn.ts';
+export type { BMNOptions, BMNResult, BMNVideoMeta, GtBoxes } from './localizers/bmn.ts';
+export { temporalIou, temporalIop, softNms, postProcessing } from './localizers/proposal_utils.ts';
+export type { Proposal, ProposalVideoInfo, PostProcessingOptions } from './localizers/proposal_utils.ts';
 export { ResNet, BasicBlock, Bottleneck, makeResLayer } from './backbones/resnet.ts';
 export { ResNetTSM } from './backbones/resnet_tsm.ts';
 export { ResNetTIN, tinShift } from './backbones/resnet_tin.ts';

@@ -35,11 +35,12 @@ export interface TestOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Frees every tensor of a collated batch. */
+/** Frees every tensor of a collated batch (also those in lists: DataContainer(stack=False) keys). */
 export function disposeBatch(batch: unknown): void {
   if (!batch || typeof batch !== 'object') return;
   for (const v of Object.values(batch as Record<string, unknown>)) {
     if (v instanceof torch.Tensor && !v.isDisposed) v.dispose();
+    else if (Array.isArray(v)) for (const x of v) if (x instanceof torch.Tensor && !x.isDisposed) x.dispose();
   }
 }
 
@@ -76,6 +77,29 @@ export async function singleGpuTest(model: TestableModel, loader: LoaderLike, o:
         return r;
       }));
       results.push(...rows);
+    } finally {
+      disposeBatch(batch);
+    }
+    o.onProgress?.(results.length, total);
+  }
+  return results;
+}
+
+/** A proposal generator (BMN) in test mode: one batch in, one result per video out. */
+export interface TestableLocalizer<R> {
+  eval(): unknown;
+  testStep(batch: Record<string, unknown>): R[];
+}
+
+/** single_gpu_test for localizers: the results of every batch (dicts, not score rows), in loader order. */
+export async function singleGpuTestLocalizer<R>(model: TestableLocalizer<R>, loader: LoaderLike, o: TestOptions = {}): Promise<R[]> {
+  model.eval();
+  const results: R[] = [];
+  const total = loader.dataset?.length ?? loader.length;
+  for await (const cpuBatch of iterateLoader(loader)) {
+    const batch = batchToDevice(cpuBatch, o.device ?? 'cpu');
+    try {
+      results.push(...torch.noGrad(() => torch.tidy(() => model.testStep(batch))));
     } finally {
       disposeBatch(batch);
     }

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { torch } from '../../src/index.ts';
-import { BACKBONES, HEADS, RECOGNIZERS, buildModel } from '../../src/models/index.ts';
+import { BACKBONES, HEADS, RECOGNIZERS, buildModel, buildRecognizer } from '../../src/models/index.ts';
 
 type Cfg = { type: string; [k: string]: unknown };
 const stage1 = { num_stages: 1, out_indices: [0], strides: [1], dilations: [1] };
@@ -27,7 +27,7 @@ test('every 2D-family registry type builds, runs test mode and backpropagates', 
   const covered = new Set<string>();
   for (const [type, [cfg, shape]] of Object.entries(SMOKE)) {
     torch.manualSeed(0);
-    const model = buildModel({ ...cfg, test_cfg: { average_clips: 'prob' } });
+    const model = buildRecognizer({ ...cfg, test_cfg: { average_clips: 'prob' } });
     for (const part of [cfg, cfg.backbone as Cfg, cfg.cls_head as Cfg]) covered.add(part.type as string);
     const x = torch.randn(shape);
     const scores = model.eval().forwardTest(x);

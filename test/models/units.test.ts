@@ -18,7 +18,7 @@ const count = (m: torch.nn.Module) => m.parameters().reduce((n, p) => n + p.nume
 
 describe('builder', () => {
   const base = () => ({
-    type: 'Recognizer2D',
+    type: 'Recognizer2D' as const,
     backbone: { type: 'ResNet', depth: 18, num_stages: 1, out_indices: [0], strides: [1], dilations: [1] } as Record<string, unknown>,
     cls_head: { type: 'TSNHead', num_classes: 3, in_channels: 64 } as Record<string, unknown>,
   });
@@ -297,7 +297,7 @@ describe('TPN-TSM (Recognizer2D with the TPN neck)', () => {
       { cfgOptions: { 'model.backbone.pretrained': null } });
     assert.equal(cfg.get('model.test_cfg.fcn_test'), true);
     torch.manualSeed(17);
-    const m = buildModel(cfg.get('model') as { type: string }).eval();
+    const m = buildModel(cfg.get('model') as { type: 'Recognizer2D' }).eval();
     const x = torch.randn([1, 8, 3, 32, 32]);
     const p = m.forwardTest(x);
     assert.deepEqual(p.shape, [1, 174]);

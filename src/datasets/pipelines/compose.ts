@@ -9,6 +9,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { PipelineRandom } from '../rng.ts';
+import { DataContainer } from './data_container.ts';
 import { PendingTensor } from './format.ts';
 import { buildTransform } from './index.ts';
 import type { Cfg } from './options.ts';
@@ -68,11 +69,12 @@ export class Compose {
   }
 }
 
-/** Replace array results (top level, and inside Collect's nested lists) by Tensors. */
+/** Replace array results (top level, inside Collect's nested lists and DataContainers) by Tensors. */
 export async function materialize(results: Results): Promise<Results> {
   const conv = async (v: unknown): Promise<unknown> => {
     if (v instanceof PendingTensor) v = v.value;
     if (v instanceof NDArray) return toTensor(v.data as Float32Array, v.shape);
+    if (v instanceof DataContainer) return new DataContainer(await conv(v.data), v.stack, v.cpuOnly);
     if (Array.isArray(v) && v.some((x) => x instanceof NDArray || x instanceof PendingTensor)) return Promise.all(v.map(conv));
     return v;
   };

@@ -11,6 +11,8 @@ import { AudioFeatureSelector, LoadAudioFeature } from './audio.ts';
 import { ColorJitter } from './color.ts';
 import { Flip } from './flip.ts';
 import { Collect, FormatAudioShape, FormatShape, ImageToTensor, Rename, ToTensor, Transpose } from './format.ts';
+import { ToDataContainer } from './data_container.ts';
+import { GenerateLocalizationLabels, LoadLocalizationFeature } from './localization.ts';
 import { Normalize } from './normalize.ts';
 import { FormatGCNInput, JointToBone, PaddingWithLoop, PoseDecode, PoseNormalize } from './pose.ts';
 import { Fuse, RandomRescale, Resize } from './resize.ts';
@@ -32,6 +34,8 @@ export const TRANSFORMS = {
   FormatShape, FormatAudioShape, Collect, ToTensor, ImageToTensor, Transpose, Rename,
   // pose.ts (skeletons for GCNs)
   PaddingWithLoop, PoseDecode, PoseNormalize, FormatGCNInput, JointToBone,
+  // data_container.ts, localization.ts
+  ToDataContainer, LoadLocalizationFeature, GenerateLocalizationLabels,
 } satisfies Record<string, TransformCtor>;
 
 export type TransformType = keyof typeof TRANSFORMS;
@@ -40,8 +44,8 @@ export type TransformType = keyof typeof TRANSFORMS;
 export const NOT_YET_PORTED = new Set([
   'Imgaug', 'TorchvisionTrans', 'PytorchVideoTrans', 'PoseCompact', 'AudioAmplify', 'MelSpectrogram', 'AudioDecode',
   'AudioDecodeInit', 'ArrayDecode', 'BuildPseudoClip', 'PyAVDecodeMotionVector',
-  'GenerateLocalizationLabels', 'LoadLocalizationFeature', 'LoadProposals', 'SampleProposalFrames', 'LoadHVULabel',
-  'UniformSampleFrames', 'LoadKineticsPose', 'GeneratePoseTarget', 'ToDataContainer',
+  'LoadProposals', 'SampleProposalFrames', 'LoadHVULabel',
+  'UniformSampleFrames', 'LoadKineticsPose', 'GeneratePoseTarget',
 ]);
 
 /** Build one transform from its config dict (`where` names it in errors). */

@@ -32,8 +32,8 @@ export interface EvalHookOptions {
   metric_options?: Record<string, Record<string, unknown>>;
   /** Deprecated in MMAction2 (still in some configs): top_k_accuracy's topk, moved into metric_options. */
   topk?: number | number[];
-  /** Test function; default singleGpuTest. */
-  test_fn?: (model: TestableModel, loader: LoaderLike) => Promise<number[][]>;
+  /** Test function; default singleGpuTest. Its results go to dataset.evaluate (score rows, or a localizer's proposal dicts). */
+  test_fn?: (model: TestableModel, loader: LoaderLike) => Promise<unknown[]>;
   /** Distributed evaluation settings, accepted for config compatibility. */
   gpu_collect?: boolean;
   tmpdir?: string | null;
@@ -69,7 +69,7 @@ export class EvalHook extends Hook {
   initialFlag = true;
   readonly metrics: string | string[] | undefined;
   readonly metricOptions: Record<string, Record<string, unknown>> | undefined;
-  readonly testFn: ((model: TestableModel, loader: LoaderLike) => Promise<number[][]>) | null;
+  readonly testFn: ((model: TestableModel, loader: LoaderLike) => Promise<unknown[]>) | null;
 
   constructor(readonly dataloader: LoaderLike, o: EvalHookOptions = {}) {
     super();
@@ -185,7 +185,7 @@ export class EvalHook extends Hook {
   }
 
   /** dataset.evaluate, metrics into the log buffer; returns the score of the key indicator. */
-  evaluate(r: RunnerLike, results: number[][]): number | null {
+  evaluate(r: RunnerLike, results: unknown[]): number | null {
     const ds = this.dataloader.dataset;
     if (!ds || typeof ds.evaluate !== 'function') throw new Error('EvalHook: the val loader\'s dataset has no evaluate()');
     const res = ds.evaluate(results, this.metrics, this.metricOptions, r.logger) as Record<string, number>;
