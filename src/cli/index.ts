@@ -19,6 +19,8 @@ export const commands: Record<string, Command> = {
   flops: { summary: 'FLOPs and parameters of a config\'s model (tools/analysis/get_flops.py)', load: () => import('../models/flops_cli.ts') },
   'build-rawframes': { summary: 'extract the RGB frames of a folder of videos to JPEG folders (tools/data/build_rawframes.py)', load: () => import('./build_rawframes.ts') },
   'build-file-list': { summary: 'write annotation lists of frame folders or videos (tools/data/build_file_list.py)', load: () => import('./build_file_list.ts') },
+  'extract-audio': { summary: 'write the audio track of a folder of videos to .wav files (tools/data/extract_audio.py)', load: () => import('./extract_audio.ts') },
+  'build-audio-features': { summary: 'log-mel spectrogram .npy files of a folder of audio files (tools/data/build_audio_features.py)', load: () => import('./build_audio_features.ts') },
 };
 
 function usage(): string {

@@ -3,7 +3,7 @@
  * The built dataset remembers its config so DataLoader workers can rebuild it.
  */
 import { didYouMean, type Cfg } from './pipelines/options.ts';
-import { AudioFeatureDataset } from './audio_dataset.ts';
+import { AudioDataset, AudioFeatureDataset } from './audio_dataset.ts';
 import { RawframeDataset } from './rawframe_dataset.ts';
 import { ImageDataset, VideoDataset } from './video_dataset.ts';
 import { ConcatDataset, RepeatDataset, type DatasetLike } from './wrappers.ts';
@@ -14,6 +14,7 @@ export const DATASETS: Record<string, DatasetCtor> = {
   RawframeDataset: (cfg, where) => new RawframeDataset(cfg, where),
   VideoDataset: (cfg, where) => new VideoDataset(cfg, where),
   ImageDataset: (cfg, where) => new ImageDataset(cfg, where),
+  AudioDataset: (cfg, where) => new AudioDataset(cfg, where),
   AudioFeatureDataset: (cfg, where) => new AudioFeatureDataset(cfg, where),
   RepeatDataset: (cfg, where) => {
     const { dataset, times, test_mode = false, ...rest } = cfg;

@@ -6,7 +6,7 @@ export { buildDataset, DATASETS } from './builder.ts';
 export { BaseDataset } from './base.ts';
 export { RawframeDataset } from './rawframe_dataset.ts';
 export { VideoDataset, ImageDataset } from './video_dataset.ts';
-export { AudioFeatureDataset } from './audio_dataset.ts';
+export { AudioDataset, AudioFeatureDataset } from './audio_dataset.ts';
 export { RepeatDataset, ConcatDataset, type DatasetLike } from './wrappers.ts';
 export { DataLoader, buildDataloader, type DataLoaderOptions } from './loader.ts';
 export { collate } from './collate.ts';
