@@ -18,7 +18,7 @@ import { loadAudio } from '../audio/load.ts';
 import { AUDIO_FEATURE_DEFAULTS, lwsLogMelFeature, normalizeWaveform } from '../audio/spectrogram.ts';
 import { saveNpy } from '../datasets/npy.ts';
 import { NDArray } from '../datasets/pipelines/types.ts';
-import { globLevel, intOption, parseToolArgs, runPool, selectPart } from './data_tools.ts';
+import { globLevel, intOption, parsePart, parseToolArgs, runPool, selectPart } from './data_tools.ts';
 
 const USAGE = `usage: mmaction build-audio-features SRC_AUDIO_DIR OUT_DIR [--level N] [--ext EXT] [--num-workers N] [--part I/N]
 
@@ -50,11 +50,12 @@ export async function run(argv: string[]): Promise<number> {
   const level = intOption(opts, 'level', 1, 1);
   const workers = intOption(opts, 'num-workers', 4, 1);
   const ext = String(opts.ext ?? 'm4a').replace(/^\./, '');
+  const part = parsePart(String(opts.part ?? '1/1'));
   if (!existsSync(src) || !statSync(src).isDirectory()) throw new Error(`source folder ${src} does not exist`);
   mkdirSync(out, { recursive: true });
   const all = globLevel(src, level, ext);
   console.log(`found ${all.length} files.`);
-  const files = selectPart(all, String(opts.part ?? '1/1'));
+  const files = selectPart(all, part);
   let written = 0, skipped = 0, failed = 0;
   await runPool(files, workers, async (file) => {
     const npy = join(out, `${basename(file, extname(file))}.npy`);

@@ -76,11 +76,16 @@ export function globLevel(root: string, level: number, ext: string): string[] {
   return out.sort();
 }
 
-/** `--part i/n` as build_audio_features.py slices the sorted list (the last part takes the rest). */
-export function selectPart<T>(items: T[], part: string): T[] {
+/** `--part THIS/NUM`. */
+export function parsePart(part: string): [number, number] {
   const m = /^(\d+)\/(\d+)$/.exec(part);
   const [i, n] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
   if (!(i >= 1 && n >= 1 && i <= n)) throw new Error(`--part expects THIS/NUM with 1 <= THIS <= NUM, got '${part}'`);
+  return [i, n];
+}
+
+/** The part `[i, n]` of a sorted list as build_audio_features.py slices it (the last part takes the rest). */
+export function selectPart<T>(items: T[], [i, n]: [number, number]): T[] {
   const len = Math.floor(items.length / n);
   return items.slice(len * (i - 1), i !== n ? len * i : items.length);
 }
