@@ -6,10 +6,11 @@
 export * as torch from './torch/index.ts';
 export { Config, defineConfig, ConfigBuildError, defineEntry, parseCfgOptions, Registry } from './config/index.ts';
 export { VideoReader, VideoStream, VideoWriter, writeVideo } from './video/index.ts';
+export * as audio from './audio/index.ts';
 export { initRecognizer, inferenceRecognizer } from './apis/inference.ts';
 export {
   buildPipeline, buildDataset, buildDataloader, DataLoader, collate, RawframeDataset, VideoDataset, ImageDataset,
-  RepeatDataset, ConcatDataset, AnnotationError,
+  AudioDataset, AudioFeatureDataset, RepeatDataset, ConcatDataset, AnnotationError,
 } from './datasets/index.ts';
 export { SYNTH_MOTION_CLASSES, renderSynthMotion } from './datasets/synth_motion.ts';
 export {

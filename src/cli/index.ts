@@ -22,6 +22,8 @@ export const commands: Record<string, Command> = {
   'build-file-list': { summary: 'write annotation lists of frame folders or videos (tools/data/build_file_list.py)', load: () => import('./build_file_list.ts') },
   'analyze-logs': { summary: 'plot curves of training logs (.log.json) or time their iterations (tools/analysis/analyze_logs.py)', load: () => import('./analyze_logs.ts') },
   'report-accuracy': { summary: 'fuse the test scores of several models and report their accuracy (tools/analysis/report_accuracy.py)', load: () => import('./report_accuracy.ts') },
+  'extract-audio': { summary: 'write the audio track of a folder of videos to .wav files (tools/data/extract_audio.py)', load: () => import('./extract_audio.ts') },
+  'build-audio-features': { summary: 'log-mel spectrogram .npy files of a folder of audio files (tools/data/build_audio_features.py)', load: () => import('./build_audio_features.ts') },
 };
 
 function usage(): string {

@@ -4,7 +4,7 @@
  */
 import { didYouMean, type Cfg } from './pipelines/options.ts';
 import { ActivityNetDataset } from './activitynet_dataset.ts';
-import { AudioFeatureDataset } from './audio_dataset.ts';
+import { AudioDataset, AudioFeatureDataset } from './audio_dataset.ts';
 import { PoseDataset } from './pose_dataset.ts';
 import { RawframeDataset } from './rawframe_dataset.ts';
 import { ImageDataset, VideoDataset } from './video_dataset.ts';
@@ -16,6 +16,7 @@ export const DATASETS: Record<string, DatasetCtor> = {
   RawframeDataset: (cfg, where) => new RawframeDataset(cfg, where),
   VideoDataset: (cfg, where) => new VideoDataset(cfg, where),
   ImageDataset: (cfg, where) => new ImageDataset(cfg, where),
+  AudioDataset: (cfg, where) => new AudioDataset(cfg, where),
   AudioFeatureDataset: (cfg, where) => new AudioFeatureDataset(cfg, where),
   PoseDataset: (cfg, where) => new PoseDataset(cfg, where),
   ActivityNetDataset: (cfg, where) => new ActivityNetDataset(cfg, where),

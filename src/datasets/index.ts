@@ -6,7 +6,7 @@ export { buildDataset, DATASETS } from './builder.ts';
 export { BaseDataset } from './base.ts';
 export { RawframeDataset } from './rawframe_dataset.ts';
 export { VideoDataset, ImageDataset } from './video_dataset.ts';
-export { AudioFeatureDataset } from './audio_dataset.ts';
+export { AudioDataset, AudioFeatureDataset } from './audio_dataset.ts';
 export { PoseDataset } from './pose_dataset.ts';
 export { ActivityNetDataset, type ProposalResult } from './activitynet_dataset.ts';
 export { DataContainer } from './pipelines/data_container.ts';

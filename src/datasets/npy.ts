@@ -1,29 +1,41 @@
-/** Minimal `.npy` reader/writer (C order, little-endian numeric dtypes), as `np.load`/`np.save`. */
+/**
+ * `.npy` files as pipeline arrays (`np.load` / `np.save`), on the torch serializer's parser:
+ * C and Fortran order, either byte order. Fortran order matters here: MMAction2's
+ * tools/data/build_audio_features.py saves the transpose of a C array, which np.save writes
+ * with `fortran_order: True`.
+ */
 import { readFileSync } from 'node:fs';
+import type { DType } from '../torch/dtype.ts';
+import { encodeNpy, parseNpy } from '../torch/serialization/npy.ts';
+import { writeAtomic } from '../torch/serialization/atomic.ts';
 import { NDArray, type NDData } from './pipelines/types.ts';
 
-const DTYPES: Record<string, (buf: ArrayBuffer) => NDData> = {
-  '<f4': (b) => new Float32Array(b),
-  '<f8': (b) => new Float64Array(b),
-  '<i8': (b) => new BigInt64Array(b),
-  '<i4': (b) => new Int32Array(b),
-  '|u1': (b) => new Uint8Array(b),
+const ARRAYS: Partial<Record<DType, (buf: ArrayBuffer) => NDData>> = {
+  float32: (b) => new Float32Array(b),
+  float64: (b) => new Float64Array(b),
+  int64: (b) => new BigInt64Array(b),
+  int32: (b) => new Int32Array(b),
+  uint8: (b) => new Uint8Array(b),
 };
 
 export function loadNpy(path: string): NDArray {
-  const b = readFileSync(path);
-  if (b.length < 10 || b.toString('latin1', 1, 6) !== 'NUMPY') throw new Error(`${path}: not a .npy file`);
-  const major = b[6]!;
-  const hl = major === 1 ? b.readUInt16LE(8) : b.readUInt32LE(8);
-  const off = major === 1 ? 10 : 12;
-  const hdr = b.toString('latin1', off, off + hl);
-  const descr = /'descr':\s*'([^']+)'/.exec(hdr)?.[1];
-  const fortran = /'fortran_order':\s*True/.test(hdr);
-  const shape = (/'shape':\s*\(([^)]*)\)/.exec(hdr)?.[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  const make = descr ? DTYPES[descr] : undefined;
-  if (!make) throw new Error(`${path}: unsupported dtype ${descr} (supported: ${Object.keys(DTYPES).join(', ')})`);
-  if (fortran && shape.length > 1) throw new Error(`${path}: Fortran-order arrays are not supported`);
-  const body = b.subarray(off + hl);
-  const data = make(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
-  return new NDArray(data, shape);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new Error(`${path}: cannot read (${(e as Error).message})`);
+  }
+  const { dtype, shape, data } = parseNpy(bytes, path);
+  const make = ARRAYS[dtype];
+  if (!make) throw new Error(`${path}: unsupported dtype ${dtype} (supported: ${Object.keys(ARRAYS).join(', ')})`);
+  return new NDArray(make(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer), shape);
+}
+
+const DTYPE_OF = (d: NDData): DType =>
+  d instanceof Float32Array ? 'float32' : d instanceof Float64Array ? 'float64' : d instanceof BigInt64Array ? 'int64' : d instanceof Int32Array ? 'int32' : 'uint8';
+
+/** Writes `a` as a C-order .npy file, atomically (temporary file + rename). */
+export function saveNpy(path: string, a: NDArray): void {
+  const bytes = encodeNpy(DTYPE_OF(a.data), a.shape, new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength));
+  writeAtomic(path, (sink) => sink.write(bytes));
 }

@@ -37,7 +37,7 @@ export class LoadAudioFeature implements Transform {
 }
 
 /** Python 3 `round()` (half to even). */
-function pyRound(x: number): number {
+export function pyRound(x: number): number {
   const r = Math.round(x);
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }

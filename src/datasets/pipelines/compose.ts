@@ -58,7 +58,7 @@ export class Compose {
         r = await t.call(r!, ctx);
       } catch (e) {
         const err = e as Error;
-        const src = results.filename ?? results.frame_dir;
+        const src = results.filename ?? results.frame_dir ?? results.audio_path;
         if (!err.message.includes(t.type)) err.message = `${t.type}: ${err.message}`;
         if (src && !err.message.includes(String(src))) err.message += ` (sample: ${String(src)})`;
         throw err;
