@@ -7,6 +7,8 @@ export * as torch from './torch/index.ts';
 export { Config, defineConfig, ConfigBuildError, defineEntry, parseCfgOptions, Registry } from './config/index.ts';
 export { VideoReader, VideoStream, VideoWriter, writeVideo } from './video/index.ts';
 export { initRecognizer, inferenceRecognizer } from './apis/inference.ts';
+export { MODEL_ZOO, listModels, getModelInfo, resolveModel, initZooRecognizer, type ModelZooEntry } from './apis/model_zoo.ts';
+export { download, DownloadError } from './models/download.ts';
 export {
   buildPipeline, buildDataset, buildDataloader, DataLoader, collate, RawframeDataset, VideoDataset, ImageDataset,
   RepeatDataset, ConcatDataset, AnnotationError,
