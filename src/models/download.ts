@@ -93,17 +93,16 @@ function isAlive(pid: number): boolean {
 
 /**
  * Claims the bytes of an earlier, unfinished download of `dest` by renaming them to `tmp`:
- * `<dest>.partial` (kept after an interrupted transfer), or the temporary file of a process of
- * this host that died mid-download. Returns how many bytes were claimed (0: none).
+ * `<dest>.partial` (kept after an interrupted transfer), or the temporary file
+ * (`<dest>.<host>.<pid>.<n>.tmp`) of a process of this host that died mid-download. Returns how many bytes were claimed (0: none).
  */
 function claimPartial(dest: string, tmp: string): number {
   const dir = dirname(dest);
-  const base = basename(dest);
-  const host = hostname();
-  const candidates = [`${base}.partial`];
+  const own = `${basename(dest)}.${hostname()}.`;
+  const candidates = [`${basename(dest)}.partial`];
   for (const f of readdirSync(dir)) {
-    const m = /^(.*)\.([^.]+)\.(\d+)\.tmp$/.exec(f);
-    if (m && m[1] === base && m[2] === host && Number(m[3]) !== process.pid && !isAlive(Number(m[3]))) candidates.push(f);
+    const m = f.startsWith(own) ? /^(\d+)\.\d+\.tmp$/.exec(f.slice(own.length)) : null;
+    if (m && Number(m[1]) !== process.pid && !isAlive(Number(m[1]))) candidates.push(f);
   }
   for (const c of candidates) {
     try {
@@ -125,6 +124,10 @@ function reasonOf(e: unknown): string {
   return err.cause?.code ?? err.cause?.message ?? err.message;
 }
 
+/** Downloads under way in this process, by cache path: a second request for one waits for it. */
+const inFlight = new Map<string, Promise<string>>();
+let tmpCount = 0;
+
 /**
  * Downloads `url` into the cache unless it is already there, and returns the cached path.
  * Errors (offline, HTTP status, corrupt file) name the URL and the cache path where the file
@@ -133,11 +136,19 @@ function reasonOf(e: unknown): string {
 export async function download(url: string, o: DownloadOptions = {}): Promise<string> {
   const dest = cachePathOf(url, o.cacheDir);
   if (existsSync(dest)) return dest;
+  const pending = inFlight.get(dest);
+  if (pending) return pending;
+  const p = fetchInto(url, dest, o).finally(() => inFlight.delete(dest));
+  inFlight.set(dest, p);
+  return p;
+}
+
+async function fetchInto(url: string, dest: string, o: DownloadOptions): Promise<string> {
   mkdirSync(dirname(dest), { recursive: true });
   const fetchImpl = o.fetchImpl ?? globalThis.fetch;
   const name = basename(dest);
   const byHand = `download it yourself to ${dest}, or give a local file`;
-  const tmp = `${dest}.${hostname()}.${process.pid}.tmp`;
+  const tmp = `${dest}.${hostname()}.${process.pid}.${tmpCount++}.tmp`;
   const keep = () => { if (existsSync(tmp)) renameSync(tmp, `${dest}.partial`); };
 
   // A reused keep-alive socket that the server closed meanwhile resets: ask once more.

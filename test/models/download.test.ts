@@ -54,6 +54,16 @@ test('downloads into the cache after checking the sha256 prefix; a second call i
   assert.deepEqual([...readFileSync(q)], [1, 2, 3]);
 });
 
+test('two concurrent requests for one file share one download', async () => {
+  const dir = freshDir();
+  const before = srv.hits.get(good) ?? 0;
+  const [p, q] = await Promise.all([download(srv.base + good, { cacheDir: dir, progress: false }), download(srv.base + good, { cacheDir: dir, progress: false })]);
+  assert.equal(p, q);
+  assert.equal(srv.hits.get(good), before + 1);
+  assert.ok(readFileSync(p).equals(body));
+  assert.deepEqual(readdirSync(dir), [`tsn_r50s2-${sha.slice(0, 8)}.pth`]);
+});
+
 test('a file whose name carries a wrong hash is rejected and nothing is kept', async () => {
   const dir = freshDir();
   await assert.rejects(download(srv.base + wrong, { cacheDir: dir, progress: false }), (e: Error) => {
@@ -114,7 +124,7 @@ test('the temporary file of a process that died mid-download is resumed; a serve
   const dir = freshDir();
   const name = `tsn_r50s2-${sha.slice(0, 8)}.pth`;
   const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-  const orphan = join(dir, `${name}.${hostname()}.${dead.stdout}.tmp`);
+  const orphan = join(dir, `${name}.${hostname()}.${dead.stdout}.0.tmp`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(orphan, body.subarray(0, 1000));
   const path = `/ckpt/${name}`;
