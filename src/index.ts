@@ -8,6 +8,8 @@ export { Config, defineConfig, ConfigBuildError, defineEntry, parseCfgOptions, R
 export { VideoReader, VideoStream, VideoWriter, writeVideo } from './video/index.ts';
 export * as audio from './audio/index.ts';
 export { initRecognizer, inferenceRecognizer } from './apis/inference.ts';
+export { MODEL_ZOO, listModels, getModelInfo, resolveModel, initZooRecognizer, type ModelZooEntry } from './apis/model_zoo.ts';
+export { download, DownloadError } from './models/download.ts';
 export {
   buildPipeline, buildDataset, buildDataloader, DataLoader, collate, RawframeDataset, VideoDataset, ImageDataset,
   AudioDataset, AudioFeatureDataset, RepeatDataset, ConcatDataset, AnnotationError,

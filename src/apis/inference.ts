@@ -11,6 +11,7 @@ import { buildPipeline } from '../datasets/pipelines/index.ts';
 import { ImageBatch, NDArray, type Results, type Transform } from '../datasets/pipelines/types.ts';
 import { buildModel } from '../models/builder.ts';
 import { loadCheckpoint } from '../models/checkpoint.ts';
+import type { DownloadOptions } from '../models/download.ts';
 import type { BaseRecognizer } from '../models/recognizers/base.ts';
 import * as torch from '../torch/index.ts';
 
@@ -19,7 +20,8 @@ type Cfg = Record<string, any>;
 /** A recognizer ready for inference, with the config it was built from and its class names. */
 export type InferenceRecognizer = BaseRecognizer & { cfg: Cfg; classNames: string[] | null };
 
-export interface InitOptions {
+/** Download options apply when the checkpoint is an http(s) URL (fetched into the cache on first use). */
+export interface InitOptions extends DownloadOptions {
   device?: string;
   /** `--cfg-options`-style overrides. */
   cfgOptions?: string[] | Record<string, unknown>;
@@ -61,7 +63,7 @@ export async function initRecognizer(config?: string | Config | Cfg, checkpoint?
   const model = buildModel(cfg.model) as InferenceRecognizer;
   let classNames = readLabelMap(o.labels);
   if (checkpoint) {
-    const ck = await loadCheckpoint(model, checkpoint, { strict: false, logger: null });
+    const ck = await loadCheckpoint(model, checkpoint, { strict: false, logger: null, cacheDir: o.cacheDir, progress: o.progress, checkHash: o.checkHash, fetchImpl: o.fetchImpl });
     const meta = ck.meta as Record<string, unknown> | undefined;
     if (!classNames && Array.isArray(meta?.CLASSES)) classNames = (meta!.CLASSES as unknown[]).map(String);
   }

@@ -7,18 +7,23 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { inferenceRecognizer, initRecognizer } from '../apis/inference.ts';
+import { resolveModel } from '../apis/model_zoo.ts';
 import { drawLabel } from '../apis/visualize.ts';
 import { VideoReader } from '../video/reader.ts';
 import { writeVideo } from '../video/writer.ts';
 import { runBuiltinDemo, parseBuiltinDemoArgs, BUILTIN_USAGE } from './demo_builtin.ts';
 import { resizeRgbFrames } from './frames.ts';
 
-const USAGE = `usage: mmaction demo CONFIG CHECKPOINT VIDEO LABELS [--use-frames] [--device DEVICE] [--fps FPS]
-                     [--font-scale S] [--font-color COLOR] [--target-resolution W H]
-                     [--resize-algorithm ALG] [--out-filename FILE] [--cfg-options K=V ...]
+const USAGE = `usage: mmaction demo CONFIG CHECKPOINT VIDEO LABELS [options]
+       mmaction demo --model NAME VIDEO [options]
+options: [--use-frames] [--device DEVICE] [--fps FPS] [--font-scale S] [--font-color COLOR]
+         [--target-resolution W H] [--resize-algorithm ALG] [--out-filename FILE] [--cfg-options K=V ...]
 
 MMAction2 demo: predict the action in VIDEO (a video file, an http(s) URL, or with --use-frames a
 folder of frames) and print the top-5 labels. LABELS is the label map (one class name per line).
+CHECKPOINT may be an http(s) URL (downloaded once into the cache).
+  --model NAME               a model-zoo model (\`mmaction model-zoo list\`): its config, checkpoint
+                             (downloaded once into the cache) and label map
   --out-filename FILE        write the video with the top-1 label (.mp4 or .gif)
   --fps FPS                  frame rate of the output (default 30)
   --font-scale S             text size (default 0.5)        --font-color C  text colour (default white)
@@ -28,13 +33,15 @@ folder of frames) and print the top-5 labels. LABELS is the label map (one class
 
 export interface DemoArgs {
   config: string; checkpoint: string; video: string; labels: string;
+  /** The model-zoo name given with --model (config, checkpoint and labels then come from the zoo). */
+  model: string | null;
   useFrames: boolean; device: string; fps: number; fontScale: number; fontColor: string;
   targetResolution: [number, number] | null; resizeAlgorithm: string; outFilename: string | null; cfgOptions: string[];
 }
 
 export function parseDemoArgs(argv: string[]): DemoArgs {
   const pos: string[] = [];
-  const a: Partial<DemoArgs> = { useFrames: false, device: 'cpu', fps: 30, fontScale: 0.5, fontColor: 'white', targetResolution: null, resizeAlgorithm: 'bicubic', outFilename: null, cfgOptions: [] };
+  const a: Partial<DemoArgs> = { model: null, useFrames: false, device: 'cpu', fps: 30, fontScale: 0.5, fontColor: 'white', targetResolution: null, resizeAlgorithm: 'bicubic', outFilename: null, cfgOptions: [] };
   const num = (flag: string, v: string | undefined) => {
     const n = Number(v);
     if (v === undefined || !Number.isFinite(n)) throw new Error(`${flag} needs a number, got ${v ?? 'nothing'}`);
@@ -44,6 +51,7 @@ export function parseDemoArgs(argv: string[]): DemoArgs {
     const f = argv[i];
     switch (f) {
       case '--use-frames': a.useFrames = true; break;
+      case '--model': a.model = argv[++i]; if (!a.model) throw new Error('--model needs a model-zoo NAME'); break;
       case '--device': a.device = argv[++i]; break;
       case '--fps': a.fps = num(f, argv[++i]); break;
       case '--font-scale': a.fontScale = num(f, argv[++i]); break;
@@ -57,8 +65,14 @@ export function parseDemoArgs(argv: string[]): DemoArgs {
         pos.push(f);
     }
   }
-  if (pos.length !== 4) throw new Error(`expected CONFIG CHECKPOINT VIDEO LABELS, got ${pos.length} positional argument(s)\n\n${USAGE}`);
-  [a.config, a.checkpoint, a.video, a.labels] = pos;
+  if (a.model) {
+    if (pos.length !== 1) throw new Error(`with --model, expected only VIDEO, got ${pos.length} positional argument(s)\n\n${USAGE}`);
+    const m = resolveModel(a.model);
+    [a.config, a.checkpoint, a.video, a.labels] = [m.config, m.checkpoint, pos[0], m.labelMap];
+  } else {
+    if (pos.length !== 4) throw new Error(`expected CONFIG CHECKPOINT VIDEO LABELS (or --model NAME VIDEO), got ${pos.length} positional argument(s)\n\n${USAGE}`);
+    [a.config, a.checkpoint, a.video, a.labels] = pos;
+  }
   if (!['nearest', 'bilinear', 'bicubic', 'lanczos'].includes(a.resizeAlgorithm!)) throw new Error(`--resize-algorithm must be nearest, bilinear, bicubic or lanczos, got ${a.resizeAlgorithm}`);
   const ext = a.outFilename?.split('.').pop()?.toLowerCase();
   if (a.outFilename && !['mp4', 'gif', 'mkv', 'webm', 'avi', 'mov'].includes(ext ?? '')) throw new Error(`--out-filename must end in .mp4 or .gif (or .mkv/.webm/.avi/.mov), got ${a.outFilename}`);

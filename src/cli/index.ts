@@ -14,6 +14,7 @@ export const commands: Record<string, Command> = {
   'print-config': { summary: 'print the merged config (with _base_ files and --cfg-options) as .py/.json/.yaml/.ts', load: () => import('./print_config.ts') },
   train: { summary: 'train a recognizer from a config (tools/train.py): checkpoints, logs, --validate, --resume-from', load: () => import('./train.ts') },
   test: { summary: 'test a checkpoint on data.test (tools/test.py): --eval metrics, --out results.pkl/.json', load: () => import('./test.ts') },
+  'model-zoo': { summary: 'list the MMAction2 model-zoo models that run by name (demo --model NAME), with their checkpoints', load: () => import('./model_zoo.ts') },
   demo: { summary: 'predict the action in a video and optionally write it with the label drawn (demo/demo.py)', load: () => import('./demo.ts') },
   'synth-motion': { summary: 'write the built-in SynthMotion dataset (motion-defined classes) as videos with MMAction2 file lists', load: () => import('./synth_motion.ts') },
   flops: { summary: 'FLOPs and parameters of a config\'s model (tools/analysis/get_flops.py)', load: () => import('../models/flops_cli.ts') },

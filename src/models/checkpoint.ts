@@ -2,16 +2,16 @@
  * Loading MMAction2 checkpoints into models (mmcv.runner.load_checkpoint): files written by
  * `save_checkpoint` (`{meta, state_dict}`), bare state dicts, DataParallel `module.` prefixes,
  * backbone-only pretrained files, and `torchvision://name`, `http(s)://` sources, which are
- * downloaded once, on request, into a cache folder (`$MMACTION_TS_CACHE`, else torch.hub's
- * `$TORCH_HOME/hub/checkpoints`, shared with PyTorch) with mmcv's sha256 file-name check.
+ * downloaded once, on request, into the cache folder by download.ts.
  */
-import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { basename, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import * as torch from '../torch/index.ts';
 import { loadSync } from '../torch/serialization/load.ts';
 import type { LoadStateDictResult } from '../torch/nn/module.ts';
+import { cachePathOf, checkpointCacheDir, download, type DownloadOptions } from './download.ts';
+
+export { checkpointCacheDir, hashPrefixOf, DownloadError, type DownloadOptions } from './download.ts';
 
 type Tensor = torch.Tensor;
 type Module = torch.nn.Module;
@@ -37,13 +37,6 @@ export class CheckpointError extends Error {
   }
 }
 
-/** The checkpoint cache folder: $MMACTION_TS_CACHE, else $TORCH_HOME/hub/checkpoints (default ~/.cache/torch/hub/checkpoints). */
-export function checkpointCacheDir(): string {
-  if (process.env.MMACTION_TS_CACHE) return process.env.MMACTION_TS_CACHE;
-  const torchHome = process.env.TORCH_HOME ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'torch');
-  return join(torchHome, 'hub', 'checkpoints');
-}
-
 export type CheckpointSource = { kind: 'file'; path: string } | { kind: 'url'; url: string; cachePath: string };
 
 /** Resolves a path, `http(s)://` URL or `torchvision://name` (also `modelzoo://`) to a file or a URL with its cache path. */
@@ -60,73 +53,16 @@ export function resolveCheckpointSource(fileOrUrl: string, cacheDir = checkpoint
     throw new CheckpointError(`unsupported checkpoint scheme in '${fileOrUrl}' (use a local path, http(s):// or torchvision://)`);
   }
   if (url === null) return { kind: 'file', path: fileOrUrl };
-  const name = basename(new URL(url).pathname);
-  return { kind: 'url', url, cachePath: join(cacheDir, name) };
-}
-
-/** torch.hub's check: a file name like `name-<hex>.pth` carries a sha256 prefix. */
-export function hashPrefixOf(fileName: string): string | null {
-  const m = /-([a-f0-9]*)\./.exec(fileName);
-  return m && m[1].length > 0 ? m[1] : null;
-}
-
-export interface DownloadOptions {
-  cacheDir?: string;
-  /** Print a progress bar on stderr (default: when stderr is a terminal). */
-  progress?: boolean;
-  /** For tests and proxies: the fetch to use (default globalThis.fetch). */
-  fetchImpl?: typeof fetch;
+  return { kind: 'url', url, cachePath: cachePathOf(url, cacheDir) };
 }
 
 /**
- * Downloads `url` into the cache once (atomically: a temporary file renamed into place after
- * the sha256 prefix in its name, if any, matched) and returns the cached path.
+ * Downloads `url` (or the URL of `torchvision://name`) into the cache once, on request, and
+ * returns the cached path; a local path is returned as it is. See download() for the rules.
  */
 export async function downloadCheckpoint(fileOrUrl: string, o: DownloadOptions = {}): Promise<string> {
   const src = resolveCheckpointSource(fileOrUrl, o.cacheDir);
-  if (src.kind === 'file') return src.path;
-  if (existsSync(src.cachePath)) return src.cachePath;
-  const dir = join(src.cachePath, '..');
-  mkdirSync(dir, { recursive: true });
-  const tmp = `${src.cachePath}.${process.pid}.partial`;
-  const fetchImpl = o.fetchImpl ?? globalThis.fetch;
-  let res: Response;
-  try {
-    res = await fetchImpl(src.url);
-  } catch (e) {
-    throw new CheckpointError(`cannot download ${src.url} (${(e as Error).message}); ` +
-      `you seem to be offline: download it yourself to ${src.cachePath}, or give a local file`, { cause: e });
-  }
-  if (!res.ok || !res.body) throw new CheckpointError(`cannot download ${src.url}: HTTP ${res.status} ${res.statusText}`);
-  const total = Number(res.headers.get('content-length') ?? 0);
-  const showProgress = o.progress ?? Boolean(process.stderr.isTTY);
-  const hash = createHash('sha256');
-  const out = createWriteStream(tmp);
-  let done = 0;
-  try {
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      hash.update(chunk);
-      done += chunk.length;
-      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-      if (showProgress) {
-        const pct = total ? ` ${((100 * done) / total).toFixed(1)}%` : '';
-        process.stderr.write(`\rDownloading ${basename(src.cachePath)}: ${(done / 2 ** 20).toFixed(1)} MiB${pct}`);
-      }
-    }
-    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-    if (showProgress) process.stderr.write('\n');
-    const digest = hash.digest('hex');
-    const prefix = hashPrefixOf(basename(src.cachePath));
-    if (prefix && !digest.startsWith(prefix)) {
-      throw new CheckpointError(`invalid hash value of ${src.url} (expected sha256 ${prefix}..., got ${digest.slice(0, 16)}...); the download is corrupt`);
-    }
-    renameSync(tmp, src.cachePath);
-  } catch (e) {
-    out.destroy();
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-  return src.cachePath;
+  return src.kind === 'file' ? src.path : download(src.url, { ...o, cacheDir: dirname(src.cachePath) });
 }
 
 /**

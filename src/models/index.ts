@@ -6,6 +6,8 @@ export {
   localCheckpointPath, checkpointCacheDir, prefetchPretrained, disposeCheckpoint, CheckpointError, TORCHVISION_URLS,
 } from './checkpoint.ts';
 export type { CheckpointLoadReport, LoadCheckpointOptions, LoadCheckpointResult } from './checkpoint.ts';
+export { download, cachePathOf, hashPrefixOf, DownloadError } from './download.ts';
+export type { DownloadOptions } from './download.ts';
 export { BaseRecognizer } from './recognizers/base.ts';
 export type { Backbone, Head, Neck, RecognizerTestCfg, RecognizerTrainCfg } from './recognizers/base.ts';
 export { Recognizer2D } from './recognizers/recognizer2d.ts';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { torch } from '../../src/index.ts';
 import { saveSync, saveToBuffer } from '../../src/torch/serialization/index.ts';
 import {
-  buildModel, buildModelWithPretrained, buildBackbone, loadCheckpoint, downloadCheckpoint, resolveCheckpointSource, localCheckpointPath, CheckpointError,
+  buildModel, buildModelWithPretrained, buildBackbone, loadCheckpoint, downloadCheckpoint, resolveCheckpointSource, localCheckpointPath, CheckpointError, DownloadError,
 } from '../../src/models/index.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mmaction-ckpt-'));
@@ -188,7 +188,7 @@ describe('download cache', () => {
     const dir = join(tmp, 'cache-offline');
     const offline = (async () => { throw new TypeError('fetch failed'); }) as typeof fetch;
     await assert.rejects(downloadCheckpoint('torchvision://resnet18', { cacheDir: dir, fetchImpl: offline }),
-      (e: Error) => e instanceof CheckpointError && /offline: download it yourself to .*cache-offline\/resnet18-f37072fd\.pth/.test(e.message));
+      (e: Error) => e instanceof DownloadError && /offline .*nothing was downloaded; download it yourself to .*cache-offline\/resnet18-f37072fd\.pth/.test(e.message));
     assert.ok(!existsSync(join(dir, 'resnet18-f37072fd.pth')));
   });
 });
