@@ -7,6 +7,9 @@ export * as torch from './torch/index.ts';
 export { Config, defineConfig, ConfigBuildError, defineEntry, parseCfgOptions, Registry } from './config/index.ts';
 export { VideoReader, VideoStream, VideoWriter, writeVideo } from './video/index.ts';
 export { initRecognizer, inferenceRecognizer } from './apis/inference.ts';
+export { GradCAM } from './apis/gradcam.ts';
+export { LongVideoRecognizer, recognizeLongVideo } from './apis/long_video.ts';
+export { runWebcamDemo } from './apis/webcam.ts';
 export {
   buildPipeline, buildDataset, buildDataloader, DataLoader, collate, RawframeDataset, VideoDataset, ImageDataset,
   RepeatDataset, ConcatDataset, AnnotationError,
