@@ -163,5 +163,5 @@ test('long-video streaming keeps memory flat: RSS grows far less than the decode
   assert.equal(frames, 600);
   assert.ok(recognizer.predictions >= 19, `${recognizer.predictions} predictions`);
   const grown = (peak - base) / 2 ** 20;
-  assert.ok(grown < 150, `RSS grew by ${grown.toFixed(0)} MB over 550 frames (${(550 * 640 * 360 * 3 / 2 ** 20).toFixed(0)} MB decoded)`);
+  assert.ok(grown < 200, `RSS grew by ${grown.toFixed(0)} MB over 550 frames (${(550 * 640 * 360 * 3 / 2 ** 20).toFixed(0)} MB decoded)`);
 });

@@ -97,7 +97,7 @@ test('webcam loop memory stays flat on a long real-time input', async () => {
   assert.equal(s.stoppedBy, 'end of input');
   assert.ok(s.predictions >= 1);
   const grown = (peak - base) / 2 ** 20;
-  assert.ok(grown < 150, `RSS grew by ${grown.toFixed(0)} MB over 850 frames (${(850 * 640 * 360 * 3 / 2 ** 20).toFixed(0)} MB decoded)`);
+  assert.ok(grown < 200, `RSS grew by ${grown.toFixed(0)} MB over 850 frames (${(850 * 640 * 360 * 3 / 2 ** 20).toFixed(0)} MB decoded)`);
 });
 
 test('webcam-demo stops on SIGINT and still finishes its output file', async () => {
