@@ -7,9 +7,6 @@ export * as torch from './torch/index.ts';
 export { Config, defineConfig, ConfigBuildError, defineEntry, parseCfgOptions, Registry } from './config/index.ts';
 export { VideoReader, VideoStream, VideoWriter, writeVideo } from './video/index.ts';
 export { initRecognizer, inferenceRecognizer } from './apis/inference.ts';
-export { GradCAM } from './apis/gradcam.ts';
-export { LongVideoRecognizer, recognizeLongVideo } from './apis/long_video.ts';
-export { runWebcamDemo } from './apis/webcam.ts';
 export {
   buildPipeline, buildDataset, buildDataloader, DataLoader, collate, RawframeDataset, VideoDataset, ImageDataset,
   RepeatDataset, ConcatDataset, AnnotationError,
@@ -25,3 +22,6 @@ export * as evaluation from './evaluation/index.ts';
 export * as runner from './runner/index.ts';
 export { trainModel, runTraining } from './apis/train.ts';
 export { testModel, singleGpuTest } from './apis/test.ts';
+export { GradCAM } from './apis/gradcam.ts';
+export { LongVideoRecognizer, recognizeLongVideo } from './apis/long_video.ts';
+export { runWebcamDemo } from './apis/webcam.ts';
