@@ -27,3 +27,6 @@ export * as evaluation from './evaluation/index.ts';
 export * as runner from './runner/index.ts';
 export { trainModel, runTraining } from './apis/train.ts';
 export { testModel, singleGpuTest } from './apis/test.ts';
+export { GradCAM } from './apis/gradcam.ts';
+export { LongVideoRecognizer, recognizeLongVideo } from './apis/long_video.ts';
+export { runWebcamDemo } from './apis/webcam.ts';

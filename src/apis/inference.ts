@@ -134,8 +134,13 @@ function adaptPipeline(pipeline: Cfg[], kind: 'video' | 'rawframes' | 'array'): 
   return p;
 }
 
-/** Runs the test pipeline and the model on one input and returns the top classes. */
-export async function inferenceRecognizer(model: InferenceRecognizer, input: InferenceInput, o: InferenceOptions = {}): Promise<InferenceResult> {
+/**
+ * The model input for one video file / URL, frame folder or array of frames: the config's test
+ * pipeline adapted to the input kind (as inference_recognizer does), collated to a batch of one.
+ * A float32 tensor ([1, clips*crops, C, H, W] for 2D models, [1, clips*crops, C, T, H, W] for 3D);
+ * the caller owns it. MMAction2's demo_gradcam.py builds its inputs the same way.
+ */
+export async function buildInputs(model: InferenceRecognizer, input: InferenceInput): Promise<torch.Tensor> {
   const cfg = model.cfg;
   const test: Cfg = cfg.data?.test ?? {};
   const pipelineCfg: Cfg[] | undefined = test.pipeline ?? cfg.test_pipeline;
@@ -167,8 +172,12 @@ export async function inferenceRecognizer(model: InferenceRecognizer, input: Inf
   const pipeline = buildPipeline(transforms as never, { seed: 0, where: 'data.test.pipeline', tensors: false });
   const batch = collate([await pipeline(data)]);
   if (!(batch.imgs instanceof NDArray)) throw new Error('the test pipeline did not produce `imgs` (check FormatShape/Collect in data.test.pipeline)');
-  const imgs = torch.fromTypedArray(batch.imgs.data, batch.imgs.shape);
+  return torch.fromTypedArray(batch.imgs.data, batch.imgs.shape);
+}
 
+/** Runs the test pipeline and the model on one input and returns the top classes. */
+export async function inferenceRecognizer(model: InferenceRecognizer, input: InferenceInput, o: InferenceOptions = {}): Promise<InferenceResult> {
+  const imgs = await buildInputs(model, input);
   const captured: Record<string, unknown> = {};
   // Outputs are intermediates of the model's own scopes: keep a copy that outlives them.
   const hold = (v: unknown): unknown => (v instanceof torch.Tensor ? torch.keep(v.detach().clone()) : Array.isArray(v) ? v.map(hold) : v);

@@ -53,3 +53,66 @@ export async function drawLabel(frames: Uint8Array, n: number, h: number, w: num
   const pad = style.padding ?? 10;
   blendOnto(frames, n, h, w, img, pad, pad);
 }
+
+/** One line of an overlay: text and colour (CSS/Pango name or #rrggbb). */
+export interface TextLine { text: string; color: string }
+
+/** `#rrggbb` from MMAction2's (B, G, R) colour tuples (--label-color, --msg-color). */
+export function bgrToHex(bgr: readonly number[]): string {
+  if (bgr.length !== 3 || bgr.some((v) => !(Number.isInteger(v) && v >= 0 && v <= 255)))
+    throw new RangeError(`a colour is three integers B G R in 0..255, got ${bgr.join(' ')}`);
+  const [b, g, r] = bgr;
+  return `#${[r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/**
+ * Text lines drawn as MMAction2's long-video and webcam demos draw them with cv2.putText
+ * (FONT_HERSHEY_COMPLEX_SMALL, scale 1): line i has its baseline at (0, 40 + 20 i), times
+ * `fontScale`. Rendered images are cached (texts repeat from frame to frame), so drawing a frame
+ * is a synchronous blend once `prepare` has rendered its lines.
+ */
+export class TextPainter {
+  readonly fontScale: number;
+  readonly #px: number;
+  readonly #cache = new Map<string, RgbaImage>();
+  #ascent = -1;
+
+  constructor(fontScale = 1, readonly maxCached = 256) {
+    if (!(fontScale > 0)) throw new RangeError(`font scale must be positive, got ${fontScale}`);
+    this.fontScale = fontScale;
+    this.#px = Math.max(6, Math.round(16 * fontScale));
+  }
+
+  #key(line: TextLine): string {
+    return `${line.color}\u0000${line.text}`;
+  }
+
+  /** Renders (once) every line not in the cache. */
+  async prepare(lines: readonly TextLine[]): Promise<void> {
+    if (this.#ascent < 0) this.#ascent = (await this.#render('\u00c9', 'white', false)).height;
+    for (const line of lines) {
+      const k = this.#key(line);
+      if (this.#cache.has(k)) continue;
+      if (this.#cache.size >= this.maxCached) this.#cache.delete(this.#cache.keys().next().value!);
+      this.#cache.set(k, await this.#render(line.text, line.color, true));
+    }
+  }
+
+  /** Text image; with the strut (an invisible 'Ég' after the text) every image spans the same rows, top = ascent above the baseline. */
+  async #render(text: string, color: string, strut: boolean): Promise<RgbaImage> {
+    const tail = strut ? '<span fgalpha="1">\u00c9g</span>' : '';
+    const markup = `<span foreground="${escapeMarkup(color)}" font_desc="sans ${this.#px}px">${escapeMarkup(text)}${tail}</span>`;
+    const { data, info } = await sharp({ text: { text: markup, rgba: true, dpi: 72 } }).raw().toBuffer({ resolveWithObject: true });
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+  }
+
+  /** Draws prepared lines onto one RGB frame [h, w, 3] in place. */
+  draw(frame: Uint8Array, h: number, w: number, lines: readonly TextLine[]): void {
+    lines.forEach((line, i) => {
+      const img = this.#cache.get(this.#key(line));
+      if (!img) throw new Error(`TextPainter.draw: '${line.text}' was not prepared`);
+      const baseline = Math.round((40 + 20 * i) * this.fontScale);
+      blendOnto(frame, 1, h, w, img, 0, baseline - this.#ascent);
+    });
+  }
+}
