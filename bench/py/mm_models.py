@@ -10,10 +10,10 @@ import torch.nn.functional as F
 class ConvModule(nn.Module):
     """mmcv ConvModule: conv (no bias when followed by a norm) + optional bn + optional activation."""
 
-    def __init__(self, cin, cout, k, stride=1, padding=0, dim=2, norm=True, act='relu', groups=1):
+    def __init__(self, cin, cout, k, stride=1, padding=0, dim=2, norm=True, act='relu', groups=1, bias=None):
         super().__init__()
         conv = nn.Conv3d if dim == 3 else nn.Conv2d
-        self.conv = conv(cin, cout, k, stride, padding, groups=groups, bias=not norm)
+        self.conv = conv(cin, cout, k, stride, padding, groups=groups, bias=(not norm) if bias is None else bias)
         if norm:
             self.bn = (nn.BatchNorm3d if dim == 3 else nn.BatchNorm2d)(cout)
         self.with_norm = norm
@@ -160,7 +160,7 @@ class ResNet3d(nn.Module):
         inplanes = base_channels
         if lateral:
             self.conv1_lateral = ConvModule(inplanes // channel_ratio, inplanes * 2 // channel_ratio, (fusion_kernel, 1, 1),
-                                            (speed_ratio, 1, 1), ((fusion_kernel - 1) // 2, 0, 0), dim=3, norm=False, act=None)
+                                            (speed_ratio, 1, 1), ((fusion_kernel - 1) // 2, 0, 0), dim=3, norm=False, act=None, bias=False)
         self.num_layers = len(stages)
         for i, n in enumerate(stages):
             planes = base_channels * 2 ** i
@@ -180,7 +180,7 @@ class ResNet3d(nn.Module):
             if lateral and i != len(stages) - 1:
                 setattr(self, f'layer{i + 1}_lateral', ConvModule(
                     inplanes // channel_ratio, inplanes * 2 // channel_ratio, (fusion_kernel, 1, 1), (speed_ratio, 1, 1),
-                    ((fusion_kernel - 1) // 2, 0, 0), dim=3, norm=False, act=None))
+                    ((fusion_kernel - 1) // 2, 0, 0), dim=3, norm=False, act=None, bias=False))
 
     def maxpool(self, x):
         return F.max_pool3d(x, (1, 3, 3), (self.pool1_stride_t, 2, 2), (0, 1, 1))

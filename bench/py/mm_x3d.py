@@ -53,8 +53,7 @@ class X3D(nn.Module):
         super().__init__()
         base = round_width(24, gamma_w)
         stage_blocks = [math.ceil(gamma_d * b) for b in (1, 2, 5, 3)]
-        self.conv1_s = ConvModule(3, base, (1, 3, 3), (1, 2, 2), (0, 1, 1), dim=3, norm=False, act=None)
-        self.conv1_s.conv.bias = None  # mmcv: bias=False was given explicitly
+        self.conv1_s = ConvModule(3, base, (1, 3, 3), (1, 2, 2), (0, 1, 1), dim=3, norm=False, act=None, bias=False)
         self.conv1_t = ConvModule(base, base, (5, 1, 1), 1, (2, 0, 0), dim=3, groups=base)
         layer_inplanes = base
         for i, n in enumerate(stage_blocks):
