@@ -100,7 +100,8 @@ function python(p: Prepared): { ms: number; relErr: number } {
   const script = fileURLToPath(new URL('./py/models_bench.py', import.meta.url));
   const r = spawnSync('/usr/bin/python3', [script, p.spec.name, p.ckpt, p.inNpy, p.outNpy, String(threads), String(reps)], { encoding: 'utf8' });
   if (r.status !== 0) {
-    throw new Error(`PyTorch side failed for ${p.spec.name} (needs /usr/bin/python3 with torch: bash scripts/setup.sh --bench):\n${r.stderr}${r.stdout}`);
+    const hint = r.error || /No module named/.test(r.stderr) ? ' (needs /usr/bin/python3 with torch: bash scripts/setup.sh --bench)' : '';
+    throw new Error(`PyTorch side failed for ${p.spec.name}${hint}:\n${r.error?.message ?? ''}${r.stderr}${r.stdout}`);
   }
   const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; rel_err: number };
   if (!(res.rel_err <= 1e-4)) throw new Error(`${p.spec.name}: outputs disagree (relative error ${res.rel_err})`);
