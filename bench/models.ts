@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { torch } from '../src/index.ts';
 import { Config } from '../src/config/config.ts';
-import { buildModel } from '../src/models/builder.ts';
+import { buildRecognizer } from '../src/models/builder.ts';
 import { saveCheckpoint } from '../src/runner/checkpoint.ts';
 import { saveNpy } from '../src/torch/serialization/npy.ts';
 
@@ -71,13 +71,13 @@ function randomiseNorms(model: torch.nn.Module): void {
   });
 }
 
-interface Prepared { spec: Spec; model: ReturnType<typeof buildModel>; x: torch.Tensor; ckpt: string; inNpy: string; outNpy: string }
+interface Prepared { spec: Spec; model: ReturnType<typeof buildRecognizer>; x: torch.Tensor; ckpt: string; inNpy: string; outNpy: string }
 
 function prepare(spec: Spec, dir: string): Prepared {
   const cfg = Config.fromFile(join(root, spec.config));
   cfg.set('model.backbone.pretrained', null);
   torch.manualSeed(0);
-  const model = buildModel(cfg.toObject().model as Parameters<typeof buildModel>[0]);
+  const model = buildRecognizer(cfg.toObject().model as Parameters<typeof buildRecognizer>[0]);
   randomiseNorms(model);
   model.eval();
   const x = torch.randn(spec.input);
