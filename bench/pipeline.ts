@@ -5,7 +5,11 @@
  * (VideoDataset + DataLoader with W worker threads) next to the Python baseline
  * (bench/py/pipeline_bench.py: OpenCV decoding + numpy/cv2 transforms, W worker processes).
  *
- * Run: node --import tsx bench/pipeline.ts [--workers 2] [--samples 48] [--python /usr/bin/python3]
+ * Ours and Python run in alternating rounds (ours, python, ours, ...) and each side's median over
+ * the rounds is reported, so that a load change on a shared machine hits both sides alike.
+ *
+ * Run: node --import tsx bench/pipeline.ts [--workers 2] [--samples 48] [--rounds 3] [--pipelines tsn,slowfast]
+ *      [--python /usr/bin/python3]
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -20,6 +24,8 @@ const arg = (name: string, dflt: string): string => {
 };
 const workers = Number(arg('workers', '2'));
 const samples = Number(arg('samples', '48'));
+const rounds = Number(arg('rounds', '3'));
+const kinds = arg('pipelines', 'tsn,slowfast').split(',');
 const python = arg('python', existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
 const demo = fileURLToPath(new URL('../test/fixtures/pipelines/media/demo.mp4', import.meta.url));
@@ -76,10 +82,24 @@ function theirs(kind: string): number | null {
   return JSON.parse(r.stdout.trim().split('\n').pop()!).samples_per_s as number;
 }
 
-console.log(`workers ${workers}, ${samples} samples, videos: demo.mp4 (340x256, 280 frames) x 8`);
-for (const kind of ['tsn', 'slowfast']) {
-  const a = await ours(kind);
-  const b = theirs(kind);
-  console.log(`${kind.padEnd(9)} ours ${a.toFixed(2)} samples/s   python (OpenCV+numpy) ${b === null ? 'n/a' : b.toFixed(2)} samples/s` +
-    (b ? `   ratio ${(a / b).toFixed(2)}x` : ''));
+const median = (a: number[]): number => {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+console.log(`workers ${workers}, ${samples} samples x ${rounds} alternating rounds, videos: demo.mp4 (340x256, 280 frames) x 8`);
+for (const kind of kinds) {
+  if (!PIPELINES[kind]) throw new Error(`unknown pipeline '${kind}' (${Object.keys(PIPELINES).join(', ')})`);
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    a.push(await ours(kind));
+    const t = theirs(kind);
+    if (t !== null) b.push(t);
+  }
+  const fmt = (v: number[]) => v.map((x) => x.toFixed(2)).join(' ');
+  const ma = median(a);
+  const mb = b.length ? median(b) : null;
+  console.log(`${kind.padEnd(9)} ours ${ma.toFixed(2)} samples/s   python (OpenCV+numpy) ${mb === null ? 'n/a' : mb.toFixed(2)} samples/s` +
+    (mb ? `   ratio ${(ma / mb).toFixed(2)}x` : '') + `   (medians; rounds: ours ${fmt(a)} | python ${fmt(b)})`);
 }
