@@ -5,7 +5,13 @@
  * (VideoDataset + DataLoader with W worker threads) next to the Python baseline
  * (bench/py/pipeline_bench.py: OpenCV decoding + numpy/cv2 transforms, W worker processes).
  *
- * Run: node --import tsx bench/pipeline.ts [--workers 2] [--samples 48] [--python /usr/bin/python3]
+ * Ours and Python run in alternating rounds (ours, python, ours, ...) and each side's median over
+ * the rounds is reported, so that a load change on a shared machine hits both sides alike. The
+ * CPU time per sample (all threads and processes) is printed too: on a busy machine the wall-clock
+ * rate also depends on how much of the CPU each side gets, the CPU time does not.
+ *
+ * Run: node --import tsx bench/pipeline.ts [--workers 2] [--samples 48] [--rounds 3] [--pipelines tsn,slowfast]
+ *      [--python /usr/bin/python3]
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -20,6 +26,8 @@ const arg = (name: string, dflt: string): string => {
 };
 const workers = Number(arg('workers', '2'));
 const samples = Number(arg('samples', '48'));
+const rounds = Number(arg('rounds', '3'));
+const kinds = arg('pipelines', 'tsn,slowfast').split(',');
 const python = arg('python', existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
 const demo = fileURLToPath(new URL('../test/fixtures/pipelines/media/demo.mp4', import.meta.url));
@@ -53,33 +61,64 @@ const PIPELINES: Record<string, Record<string, unknown>[]> = {
   ],
 };
 
-async function ours(kind: string): Promise<number> {
+interface Measure {
+  /** Samples per second (wall clock). */
+  rate: number;
+  /** CPU time of all threads/processes per sample: what the work costs, whatever the load. */
+  cpuMs: number;
+}
+
+async function ours(kind: string): Promise<Measure> {
   const ds = buildDataset({ type: 'RepeatDataset', times: Math.ceil(samples / 8) + 1, dataset: { type: 'VideoDataset', ann_file: ann, pipeline: PIPELINES[kind]! } });
   const loader = buildDataloader(ds, { videos_per_gpu: 1, workers_per_gpu: workers, shuffle: true, seed: 0, persistent_workers: true, tensors: false });
   let n = 0;
   let t0 = 0;
+  let c0 = process.cpuUsage();
   for await (const _ of loader) {
-    if (++n === workers) t0 = performance.now(); // after warm-up (worker start, first decode)
+    if (++n === workers) { // after warm-up (worker start, first decode)
+      t0 = performance.now();
+      c0 = process.cpuUsage(); // the whole process: main thread, worker threads, decoding threads
+    }
     if (n === samples + workers) break;
   }
   const dt = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
   await loader.close();
-  return samples / dt;
+  return { rate: samples / dt, cpuMs: (c.user + c.system) / 1000 / samples };
 }
 
-function theirs(kind: string): number | null {
+function theirs(kind: string): Measure | null {
   const r = spawnSync(python, [fileURLToPath(new URL('./py/pipeline_bench.py', import.meta.url)), ann, kind, String(workers), String(samples)], { encoding: 'utf8' });
   if (r.status !== 0) {
     process.stderr.write(`python baseline failed: ${r.stderr}\n`);
     return null;
   }
-  return JSON.parse(r.stdout.trim().split('\n').pop()!).samples_per_s as number;
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { samples_per_s: number; cpu_ms_per_sample: number };
+  return { rate: out.samples_per_s, cpuMs: out.cpu_ms_per_sample };
 }
 
-console.log(`workers ${workers}, ${samples} samples, videos: demo.mp4 (340x256, 280 frames) x 8`);
-for (const kind of ['tsn', 'slowfast']) {
-  const a = await ours(kind);
-  const b = theirs(kind);
-  console.log(`${kind.padEnd(9)} ours ${a.toFixed(2)} samples/s   python (OpenCV+numpy) ${b === null ? 'n/a' : b.toFixed(2)} samples/s` +
-    (b ? `   ratio ${(a / b).toFixed(2)}x` : ''));
+const median = (a: number[]): number => {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+console.log(`workers ${workers}, ${samples} samples x ${rounds} alternating rounds, videos: demo.mp4 (340x256, 280 frames) x 8`);
+for (const kind of kinds) {
+  if (!PIPELINES[kind]) throw new Error(`unknown pipeline '${kind}' (${Object.keys(PIPELINES).join(', ')})`);
+  const a: Measure[] = [];
+  const b: Measure[] = [];
+  for (let r = 0; r < rounds; r++) {
+    a.push(await ours(kind));
+    const t = theirs(kind);
+    if (t !== null) b.push(t);
+  }
+  const fmt = (v: Measure[]) => v.map((x) => x.rate.toFixed(2)).join(' ');
+  const ra = median(a.map((x) => x.rate));
+  const ca = median(a.map((x) => x.cpuMs));
+  const rb = b.length ? median(b.map((x) => x.rate)) : null;
+  const cb = b.length ? median(b.map((x) => x.cpuMs)) : null;
+  console.log(`${kind.padEnd(9)} ours ${ra.toFixed(2)} samples/s   python (OpenCV+numpy) ${rb === null ? 'n/a' : rb.toFixed(2)} samples/s` +
+    (rb ? `   ratio ${(ra / rb).toFixed(2)}x` : '') + `   (medians; rounds: ours ${fmt(a)} | python ${fmt(b)})`);
+  console.log(`${''.padEnd(9)} CPU time per sample: ours ${ca.toFixed(0)} ms, python ${cb === null ? 'n/a' : cb.toFixed(0)} ms` +
+    (cb ? `   (python / ours ${(cb / ca).toFixed(2)}x)` : ''));
 }

@@ -5,6 +5,7 @@
 # Usage: /usr/bin/python3 bench/py/pipeline_bench.py ANN_FILE PIPELINE(tsn|slowfast) WORKERS SAMPLES
 import json
 import random
+import resource
 import sys
 import time
 from multiprocessing import Pool
@@ -120,9 +121,16 @@ if __name__ == '__main__':
     ann, kind, workers, samples = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     paths = [line.split()[0] for line in open(ann) if line.strip()]
     jobs = [(paths[i % len(paths)], kind) for i in range(samples)]
-    with Pool(workers, initializer=init, initargs=(0,)) as pool:
-        list(pool.imap(prepare, jobs[:workers], chunksize=1))  # warm-up
-        t0 = time.perf_counter()
-        shapes = list(pool.imap(prepare, jobs, chunksize=1))
-        dt = time.perf_counter() - t0
-    print(json.dumps({'samples': samples, 'seconds': dt, 'samples_per_s': samples / dt, 'shape': list(shapes[0])}))
+    cpu0 = time.process_time()
+    pool = Pool(workers, initializer=init, initargs=(0,))
+    list(pool.imap(prepare, jobs[:workers], chunksize=1))  # warm-up
+    t0 = time.perf_counter()
+    shapes = list(pool.imap(prepare, jobs, chunksize=1))
+    dt = time.perf_counter() - t0
+    pool.close()
+    pool.join()
+    # CPU time of every process (workers with their decoder threads, and this one), warm-up included
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = ru.ru_utime + ru.ru_stime + time.process_time() - cpu0
+    print(json.dumps({'samples': samples, 'seconds': dt, 'samples_per_s': samples / dt, 'shape': list(shapes[0]),
+                      'cpu_ms_per_sample': cpu * 1000 / (samples + workers)}))

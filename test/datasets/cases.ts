@@ -87,3 +87,28 @@ export async function runCase(name: string, base = FIXTURES): Promise<CaseReport
   assert.equal(fin.sha256, digest.sha256, `${name}: final imgs sha256`);
   return { steps: compose.transforms.length, numel: digest.numel };
 }
+
+/**
+ * The same case through `Compose.run` (what datasets and workers call: steps fused where
+ * exact, see pipelines/fused.ts): the final tensor must still match the digest bit for bit.
+ * Returns the names of the steps that ran.
+ */
+export async function runCaseComposed(name: string, base = FIXTURES): Promise<string[]> {
+  const dir = `cases/${name}`;
+  const { pipeline } = readJson(`${dir}/pipeline.json`);
+  const input = readJson(`${dir}/input.json`);
+  const digest = readJson(`${dir}/imgs_digest.json`);
+  const results: Results = input.kind === 'video'
+    ? { filename: join(base, input.file), label: 0, modality: 'RGB', start_index: 0 }
+    : {
+      frame_dir: join(base, input.frame_dir), total_frames: input.total_frames, label: 0,
+      filename_tmpl: input.filename_tmpl, modality: input.modality, start_index: input.start_index,
+    };
+  const compose = new Compose(pipeline, { seed: 0, tensors: false, where: name });
+  const r = await compose.run(results);
+  assert.ok(r, `${name}: the pipeline dropped the sample`);
+  const fin = imgsRecord(r.imgs);
+  assert.deepEqual(fin.shape, digest.shape, `${name}: final shape`);
+  assert.equal(fin.sha256, digest.sha256, `${name}: final imgs sha256 through Compose.run`);
+  return compose.steps.map((s) => s.type);
+}

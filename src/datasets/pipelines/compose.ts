@@ -11,6 +11,7 @@ import { randomInt } from 'node:crypto';
 import { PipelineRandom } from '../rng.ts';
 import { DataContainer } from './data_container.ts';
 import { PendingTensor } from './format.ts';
+import { fuseSteps } from './fused.ts';
 import { buildTransform } from './index.ts';
 import type { Cfg } from './options.ts';
 import { NDArray, type PipelineContext, type Results, type Transform } from './types.ts';
@@ -37,6 +38,8 @@ export interface Pipeline {
 
 export class Compose {
   readonly transforms: Transform[];
+  /** What run() executes: the transforms, with adjacent pairs fused where that is exact (fused.ts). */
+  readonly steps: Transform[];
   readonly ctx: PipelineContext;
   readonly tensors: boolean;
 
@@ -45,6 +48,7 @@ export class Compose {
     const where = opts.where ?? 'pipeline';
     this.transforms = cfgs.map((c, i) =>
       typeof (c as Transform).call === 'function' ? (c as Transform) : buildTransform(c as Cfg, `${where}[${i}]`));
+    this.steps = fuseSteps(this.transforms);
     this.ctx = { rng: new PipelineRandom(opts.seed ?? randomInt(0, 2 ** 32 - 1)) };
     this.tensors = opts.tensors ?? true;
   }
@@ -53,13 +57,14 @@ export class Compose {
     // a per-call seed gets its own generators, so concurrent calls never share a stream
     const ctx: PipelineContext = call.seed !== undefined ? { rng: new PipelineRandom(call.seed) } : this.ctx;
     let r: Results | null = results;
-    for (const t of this.transforms) {
+    for (const t of this.steps) {
       try {
         r = await t.call(r!, ctx);
       } catch (e) {
         const err = e as Error;
         const src = results.filename ?? results.frame_dir ?? results.audio_path;
-        if (!err.message.includes(t.type)) err.message = `${t.type}: ${err.message}`;
+        // a fused step ('Normalize+FormatShape') names the part that failed
+        if (!t.type.split('+').some((x) => err.message.includes(x))) err.message = `${t.type}: ${err.message}`;
         if (src && !err.message.includes(String(src))) err.message += ` (sample: ${String(src)})`;
         throw err;
       }

@@ -100,6 +100,7 @@ export class ImageDecode implements Transform {
 /** The subset of the project's VideoReader (src/video) that the decoders use. */
 export interface VideoReaderLike {
   readonly numFrames: number;
+  /** Frames at `indices` (any order, repeats allowed) as one uint8 [T, H, W, C] array. */
   getBatch(indices: number[]): Promise<{ toTypedArray(): ArrayBufferView; shape: number[]; dispose?(): void }>;
   close?(): void | Promise<void>;
 }
@@ -139,10 +140,10 @@ async function decodeBatch(results: Results, type: string, mapIndex: (i: number,
   const n = reader.numFrames;
   if (n <= 0) throw new Error(`${type}: ${String(results.filename)} has no decodable frames`);
   const wanted = inds.map((i) => mapIndex(i, n));
-  const uniq = [...new Set(wanted)].sort((a, b) => a - b);
   let t;
   try {
-    t = await reader.getBatch(uniq);
+    // in the order asked, repeats included: the reader decodes each distinct frame once
+    t = await reader.getBatch(wanted);
   } catch (e) {
     throw new Error(`${type}: decoding ${String(results.filename)} failed: ${(e as Error).message}`);
   } finally {
@@ -151,13 +152,9 @@ async function decodeBatch(results: Results, type: string, mapIndex: (i: number,
   }
   const [, h, w, c] = t.shape as [number, number, number, number];
   const v = t.toTypedArray();
-  const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
   t.dispose?.();
-  const size = h * w * c;
-  const pos = new Map(uniq.map((x, i) => [x, i]));
-  const out = ImageBatch.alloc(wanted.length, h, w, c);
-  wanted.forEach((x, i) => out.data.set(bytes.subarray(pos.get(x)! * size, (pos.get(x)! + 1) * size), i * size));
-  return setDecoded(results, out);
+  const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  return setDecoded(results, new ImageBatch(bytes, wanted.length, h, w, c));
 }
 
 const pyavIndex = (i: number, n: number) => i % n; // imgs[i % len(imgs)]

@@ -87,6 +87,16 @@ function hpass(src: Uint8Array, rowOff: number, c: number, xt: AxisTable, out: I
   }
 }
 
+/**
+ * Vertical pass of one output row from the horizontal passes of its two source rows (OpenCV's
+ * SIMD formula: ((H0 >> 4) * v0 >> 16) + ((H1 >> 4) * v1 >> 16) + 2 >> 2). The weights are
+ * non-negative and sum to 2048, so the result is always within 0..255.
+ */
+function vpass(h0: Int32Array, h1: Int32Array, v0: number, v1: number, out: Uint8Array, off: number): void {
+  const len = h0.length;
+  for (let x = 0; x < len; x++) out[off + x] = ((((h0[x]! >> 4) * v0) >> 16) + (((h1[x]! >> 4) * v1) >> 16) + 2) >> 2;
+}
+
 /** Bilinear resize of every image in `src` to dw x dh (cv2 INTER_LINEAR, uint8, exact). */
 export function resizeLinear(src: ImageBatch, dw: number, dh: number): ImageBatch {
   const { n, h: sh, w: sw, c } = src;
@@ -98,35 +108,40 @@ export function resizeLinear(src: ImageBatch, dw: number, dh: number): ImageBatc
   const xt = cachedAxis(sw, dw, true);
   const yt = cachedAxis(sh, dh, false);
   const rowLen = dw * c;
-  const bufs = [new Int32Array(rowLen), new Int32Array(rowLen)];
-  const tags = [-1, -1];
   const s = src.data;
   const o = dst.data;
   const srcRow = sw * c;
+  // horizontal passes of the two source rows in use; source rows only move forward with y
+  let bufA = new Int32Array(rowLen);
+  let bufB = new Int32Array(rowLen);
   for (let img = 0; img < n; img++) {
     const base = img * sh * srcRow;
-    tags[0] = tags[1] = -1;
-    const rowBuf = (r: number, keep: number): Int32Array => {
-      if (tags[0] === r) return bufs[0]!;
-      if (tags[1] === r) return bufs[1]!;
-      const slot = tags[0] === keep ? 1 : 0;
-      hpass(s, base + r * srcRow, c, xt, bufs[slot]!);
-      tags[slot] = r;
-      return bufs[slot]!;
-    };
+    let rowA = -1;
+    let rowB = -1;
     for (let y = 0; y < dh; y++) {
       const r0 = yt.i0[y]!;
       const r1 = yt.i1[y]!;
-      const h0 = rowBuf(r0, r1);
-      const h1 = rowBuf(r1, r0);
-      const v0 = yt.w0[y]!;
-      const v1 = yt.w1[y]!;
-      let oo = (img * dh + y) * rowLen;
-      for (let x = 0; x < rowLen; x++, oo++) {
-        // OpenCV's SIMD vertical pass: ((H0>>4)*v0 >> 16) + ((H1>>4)*v1 >> 16) + 2 >> 2
-        const v = ((((h0[x]! >> 4) * v0) >> 16) + (((h1[x]! >> 4) * v1) >> 16) + 2) >> 2;
-        o[oo] = v < 0 ? 0 : v > 255 ? 255 : v;
+      if (rowA !== r0) {
+        if (rowB === r0) { // the previous second row is this first row
+          const t = bufA;
+          bufA = bufB;
+          bufB = t;
+          rowA = r0;
+          rowB = -1;
+        } else {
+          hpass(s, base + r0 * srcRow, c, xt, bufA);
+          rowA = r0;
+        }
       }
+      if (rowB !== r1) {
+        if (r1 === r0) {
+          bufB.set(bufA);
+        } else {
+          hpass(s, base + r1 * srcRow, c, xt, bufB);
+        }
+        rowB = r1;
+      }
+      vpass(bufA, bufB, yt.w0[y]!, yt.w1[y]!, o, (img * dh + y) * rowLen);
     }
   }
   return dst;

@@ -85,7 +85,12 @@ export function resizeResults(results: Results, scale: number | [number, number]
   results.keep_ratio = keepRatio;
   results.scale_factor = new Float32Array([prev[0]! * sf[0]!, prev[1]! * sf[1]!]);
   if (!lazy) {
-    if (results.imgs !== undefined) results.imgs = imresize(getImages(results, type), nw, nh, interpolation);
+    if (results.imgs !== undefined) {
+      const imgs = getImages(results, type);
+      // the same size (videos stored at short side 256, then Resize(-1, 256)): cv2 would copy the
+      // pixels unchanged; nothing else holds these images, so they stay as they are
+      if (imgs.w !== nw || imgs.h !== nh) results.imgs = imresize(imgs, nw, nh, interpolation);
+    }
   } else {
     const op = results.lazy as LazyOp;
     if (op.flip) throw new Error(`${type}: Put Flip at last for now`);
