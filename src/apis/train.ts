@@ -7,7 +7,7 @@
  *   the config's hooks, validation (EvalHook), resume/load, the workflow, then --test-last/--test-best.
  * Single process for now; rank/world size are threaded through for the distributed launcher.
  */
-import { mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import * as torch from '../torch/index.ts';
 import { Config } from '../config/config.ts';
@@ -222,7 +222,10 @@ export async function trainModel(cfgOrPath: Config | string, o: TrainModelOption
     mkdirSync(workDir, { recursive: true });
     cfg.dump(join(workDir, basename(configPath)));
   }
-  const timestamp = timeStr();
+  // MMAction2 names the logs by the second the run starts; a run restarted within the same second
+  // (e.g. --resume-from right after a crash) would overwrite the first run's logs, so take a suffix.
+  let timestamp = timeStr();
+  for (let n = 1; existsSync(join(workDir, `${timestamp}.log`)) || existsSync(join(workDir, `${timestamp}.log.json`)); n++) timestamp = `${timeStr().slice(0, 15)}_${n}`;
   const logger = new Logger({ logFile: join(workDir, `${timestamp}.log`), logLevel: (cfg.get<string>('log_level') ?? 'INFO') as never, rank, stream: o.stream });
 
   const meta: Meta = {};
