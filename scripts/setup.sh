@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up mmaction-ts on a fresh Debian/Ubuntu machine, non-interactively:
 #   1. installs the system packages it needs (only those missing): libtorch, FFmpeg's libraries
-#      and CLI, a C++ toolchain, ccache;  with --bench also the Python side of the benchmarks
+#      and CLI, a C++ toolchain, ccache, OpenBLAS (see below);  with --bench also the Python side of the benchmarks
 #      (python3-torch, python3-opencv, python3-av);
 #   2. runs `npm install` (which builds the native addon) unless node_modules is already there.
 # Run as root, or as a user with sudo. Safe to run again: it skips what is done.
@@ -9,7 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 pkgs=(libtorch-dev libavformat-dev libavcodec-dev libswscale-dev libswresample-dev libavutil-dev
-      libavdevice-dev libavfilter-dev ffmpeg g++ make python3 ccache fonts-dejavu-core)
+      libavdevice-dev libavfilter-dev ffmpeg g++ make python3 ccache fonts-dejavu-core
+      libopenblas0-openmp)
+# libopenblas0-openmp: Debian's libtorch calls the system BLAS (libblas.so.3); without OpenBLAS that is the
+# netlib reference BLAS, 10-30x slower for the matrix products behind linear layers and 1x1 / 3D convs.
 for a in "$@"; do
   case "$a" in
     --bench) pkgs+=(python3-torch python3-numpy python3-opencv python3-av) ;;
