@@ -46,7 +46,7 @@ type RGB = [number, number, number];
 
 interface Scene {
   bgA: RGB; bgB: RGB; bgFreqX: number; bgFreqY: number; bgPhase: number; bgKind: number;
-  objA: RGB; objB: RGB; texFreq: number; texKind: number;
+  objA: RGB; objB: RGB; texFreq: number; texKind: number; marker: RGB;
   shape: number; radius: number; aspect: number;
   cx: number; cy: number; noise: number;
 }
@@ -59,13 +59,21 @@ function colorDistance(a: RGB, b: RGB): number {
   return Math.abs(a[0] - b[0]) + Math.abs(a[1] - b[1]) + Math.abs(a[2] - b[2]);
 }
 
+const MARKER_COLORS: RGB[] = [[255, 32, 32], [32, 255, 32], [32, 32, 255], [255, 255, 32], [255, 32, 255], [32, 255, 255], [250, 250, 250], [10, 10, 10]];
+
 function makeScene(rand: () => number): Scene {
   const bgA = randomColor(rand, 20, 200);
   const bgB = randomColor(rand, 20, 200);
   let objA = randomColor(rand);
   for (let i = 0; i < 20 && colorDistance(objA, bgA) + colorDistance(objA, bgB) < 300; i++) objA = randomColor(rand);
   const objB = objA.map((c) => 255 - c) as RGB;
+  // A solid marker disc off the object's centre, rigid with it, on every object of every class: it
+  // makes the object's orientation visible (a ring-textured disc or a square alone is nearly
+  // rotation-invariant) without telling the class by appearance.
+  const marker = MARKER_COLORS.reduce((best, c) =>
+    Math.min(colorDistance(c, objA), colorDistance(c, objB)) > Math.min(colorDistance(best, objA), colorDistance(best, objB)) ? c : best);
   return {
+    marker,
     bgA, bgB, bgFreqX: 1 + rand() * 5, bgFreqY: 1 + rand() * 5, bgPhase: rand() * Math.PI * 2, bgKind: Math.floor(rand() * 3),
     objA, objB, texFreq: 3 + rand() * 5, texKind: Math.floor(rand() * 3),
     shape: Math.floor(rand() * 3), radius: 0.16 + rand() * 0.08, aspect: 0.7 + rand() * 0.6,
@@ -85,7 +93,9 @@ function forwardMotion(kind: SynthMotionClass, rand: () => number, scene: Scene)
     case 'move_up': case 'move_down':
       return (t) => ({ ...base, y: scene.cy + amp * (1 - 2 * t) });
     case 'rotate_clockwise': case 'rotate_anticlockwise': {
-      const sweep = (0.6 + rand() * 0.5) * Math.PI;
+      // 180-290 degrees over the clip: 22-36 degrees between the 8 frames TSM samples, well under
+      // the 180 degrees at which the direction of the marker's orbit would become ambiguous.
+      const sweep = (1.0 + rand() * 0.6) * Math.PI;
       return (t) => ({ ...base, angle: base.angle + sweep * t });
     }
     case 'zoom_in': case 'zoom_out': {
@@ -158,6 +168,9 @@ function insideShape(shape: number, u: number, v: number): boolean {
   return v <= 0.8 && v >= -1 + 1.8 * Math.abs(u);
 }
 
+/** The marker disc in object coordinates: inside every shape (circle, square, triangle). */
+const MARKER_V = 0.45, MARKER_R = 0.28;
+
 function drawFrame(dst: Uint8Array, bg: Float32Array, s: Scene, p: Pose, size: number, rand: () => number): void {
   const cos = Math.cos(-p.angle), sin = Math.sin(-p.angle);
   const r = s.radius * size * p.scale;
@@ -173,6 +186,11 @@ function drawFrame(dst: Uint8Array, bg: Float32Array, s: Scene, p: Pose, size: n
       const v = (dx * sin + dy * cos) / ry;
       const noise = (rand() + rand() + rand() - 1.5) * s.noise + flicker;
       if (insideShape(s.shape, u, v)) {
+        const mu = u, mv = v - MARKER_V;
+        if (mu * mu + mv * mv <= MARKER_R * MARKER_R) {
+          for (let c = 0; c < 3; c++) dst[i + c] = clamp255(s.marker[c] + noise);
+          continue;
+        }
         let w: number;
         if (s.texKind === 0) w = Math.sin(s.texFreq * Math.PI * u) > 0 ? 1 : 0;
         else if (s.texKind === 1) w = (Math.floor((u + 2) * s.texFreq * 0.5) + Math.floor((v + 2) * s.texFreq * 0.5)) % 2;
