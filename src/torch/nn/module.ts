@@ -3,9 +3,9 @@
  * them (`layer1.0.conv1.weight`, `bn.num_batches_tracked`), so that state dicts are
  * interchangeable with PyTorch's. Registration order is state-dict order.
  */
-import { keep } from '../scope.ts';
+import { keep, tidy } from '../scope.ts';
 import { Tensor } from '../tensor.ts';
-import { noGrad } from '../autograd.ts';
+import { isGradEnabled, noGrad } from '../autograd.ts';
 import type { DType } from '../dtype.ts';
 
 export type StateDict = Map<string, Tensor>;
@@ -48,9 +48,16 @@ export abstract class Module {
 
   abstract forward(...args: any[]): any;
 
-  /** Runs forward with the registered forward hooks (PyTorch's `module(x)`). */
+  /**
+   * Runs forward with the registered forward hooks (PyTorch's `module(x)`).
+   * Without autograd (noGrad, eval), the intermediates a forward creates are freed as soon as it
+   * returns, as PyTorch's refcounting frees them: otherwise every activation of a network would live
+   * until the caller's tidy() ends, and a deep model's peak memory (and its page faults) would be the
+   * sum of all its activations. With autograd on, the graph holds what backward needs anyway.
+   * A forward hook that keeps an output beyond its parent module's call must keep() a copy.
+   */
   call(...args: any[]): any {
-    const out = this.forward(...args);
+    const out = isGradEnabled() ? this.forward(...args) : tidy(() => this.forward(...args));
     if (this._forwardHooks.size === 0) return out;
     let result = out;
     for (const hook of this._forwardHooks.values()) {
