@@ -4,14 +4,15 @@
  * transforms re-implemented in numpy (test/fixtures/posec3d, written by
  * scripts/fixtures/gen_posec3d_pipeline.py) on a synthetic 2-person, 17-joint, 40-frame sample.
  *
- * Sampling indices, boxes, flags and keypoints must match exactly (same dtype, every value bit
+ * LoadKineticsPose reads raw Kinetics pose pickles (float16 and float32) into the same float16
+ * keypoints and person ranking. Sampling indices, boxes, flags and keypoints must match exactly (same dtype, every value bit
  * for bit). Heatmaps must have the same non-zero support and agree within 1e-6: numpy's float32
  * `np.exp` (a SIMD kernel) is up to 2 ulp off the correctly rounded value we compute, the rest of
  * the float32 expression is rounded step by step as numpy does.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { torch } from '../../src/index.ts';
@@ -197,6 +198,35 @@ describe('geometric transforms move keypoints', () => {
   });
 });
 
+describe('LoadKineticsPose', () => {
+  for (const [i, c] of (C.kinetics as any[]).entries()) {
+    test(`case ${i}: ${c.file}, ${JSON.stringify(c.options)}${Object.keys(c.extra).length ? ` with ${Object.keys(c.extra).join(', ')}` : ''}`, () => {
+      const extra = Object.fromEntries(Object.entries(c.extra as Record<string, number[]>).map(([k, v]) =>
+        [k, k === 'anno_inds' ? new NDArray(BigInt64Array.from(v, BigInt), [v.length]) : new NDArray(Float64Array.from(v), [v.length])]));
+      const results: Results = {
+        filename: join(DIR, c.file), total_frames: 30, img_shape: [240, 340], label: 3,
+        frame_inds: new NDArray(BigInt64Array.from(c.frame_inds as number[], BigInt), [c.frame_inds.length]) as unknown as number[], ...extra,
+      };
+      const r = buildTransform({ type: 'LoadKineticsPose', ...c.options }).call(results, { rng: new PipelineRandom(0) }) as Results;
+      assert.deepEqual(Object.keys(r).sort(), ['img_shape', 'keypoint', 'keypoint_score', 'label', 'num_person', 'total_frames']);
+      assert.deepEqual([r.total_frames, r.num_person], [c.total_frames, c.num_person]);
+      assertSameArray(r.keypoint, npy(c.keypoint), 'keypoint (float16 values)');
+      assertSameArray(r.keypoint_score, npy(c.keypoint_score), 'keypoint_score (float16 values)');
+    });
+  }
+
+  test('options and inputs are checked', () => {
+    assert.throws(() => buildTransform({ type: 'LoadKineticsPose', source: 'openpose-25' }), /Unknown source of Kinetics Pose 'openpose-25'/);
+    assert.throws(() => buildTransform({ type: 'LoadKineticsPose', io_backend: 'petrel' }), /io_backend must be one of 'disk'/);
+    const t = buildTransform({ type: 'LoadKineticsPose' });
+    const ctx = { rng: new PipelineRandom(0) };
+    const base = (): Results => ({ total_frames: 30, img_shape: [240, 340], frame_inds: [0, 1] });
+    assert.throws(() => t.call({ ...base(), filename: join(DIR, 'missing.pkl') }, ctx), /missing\.pkl: no such file/);
+    assert.throws(() => t.call({ ...base(), filename: join(DIR, 'ann.pkl') }, ctx), /ann\.pkl must hold a numpy array \[N, V, 3\]/);
+    assert.throws(() => t.call({ ...base(), filename: join(DIR, 'kinetics_openpose.pkl') }, ctx), /7 poses in .*kinetics_openpose\.pkl but 2 frame_inds/);
+  });
+});
+
 describe('whole PoseC3D pipelines', () => {
   test(`test pipeline (2 clips of 16, double heatmaps) through FormatShape, Collect and ToTensor: imgs ${JSON.stringify(C.test_pipeline.imgs.shape)}`, async (t) => {
     const ds = new PoseDataset({
@@ -224,12 +254,18 @@ describe('whole PoseC3D pipelines', () => {
     t.diagnostic(`max |diff| ${assertHeatmap(imgs.data as Float32Array, imgs.shape, C.train_pipeline.imgs, 'imgs')}`);
   });
 
-  test('the model zoo config: every pipeline step builds; LoadKineticsPose is named as not ported', () => {
-    const cfg = Config.fromFile(CONFIG).toObject() as Record<string, any>;
-    for (const split of ['train', 'val', 'test']) {
-      cfg.data[split].pipeline.forEach((t: Record<string, unknown>, i: number) => buildTransform(t, `data.${split}.pipeline[${i}]`));
+  test('the model zoo\'s PoseC3D configs: every pipeline step builds', () => {
+    const dir = dirname(CONFIG);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+    assert.ok(files.length >= 8, `${files.length} configs`);
+    for (const f of files) {
+      const cfg = Config.fromFile(join(dir, f)).toObject() as Record<string, any>;
+      for (const split of ['train', 'val', 'test']) {
+        let d = cfg.data[split];
+        if (d.type === 'RepeatDataset') d = d.dataset;
+        d.pipeline.forEach((t: Record<string, unknown>, i: number) => buildTransform(t, `${f}: data.${split}.pipeline[${i}]`));
+      }
     }
-    assert.throws(() => buildTransform({ type: 'LoadKineticsPose' }), /MMAction2's transform 'LoadKineticsPose' is not available in mmaction-ts yet/);
   });
 
   test('the PoseC3D model (ResNet3dSlowOnly, 17 heatmap channels, I3DHead) runs forwardTest on the test pipeline\'s clips', async () => {

@@ -17,6 +17,7 @@ import { GenerateLocalizationLabels, LoadLocalizationFeature } from './localizat
 import { Normalize } from './normalize.ts';
 import { FormatGCNInput, JointToBone, PaddingWithLoop, PoseDecode, PoseNormalize } from './pose.ts';
 import { GeneratePoseTarget, PoseCompact, UniformSampleFrames } from './pose_heatmap.ts';
+import { LoadKineticsPose } from './kinetics_pose.ts';
 import { Fuse, RandomRescale, Resize } from './resize.ts';
 import { DenseSampleFrames, SampleAVAFrames, SampleFrames, UntrimmedSampleFrames } from './sampling.ts';
 import type { Transform } from './types.ts';
@@ -36,8 +37,8 @@ export const TRANSFORMS = {
   FormatShape, FormatAudioShape, Collect, ToTensor, ImageToTensor, Transpose, Rename,
   // pose.ts (skeletons for GCNs)
   PaddingWithLoop, PoseDecode, PoseNormalize, FormatGCNInput, JointToBone,
-  // pose_heatmap.ts (PoseC3D: skeletons as heatmap clips)
-  UniformSampleFrames, PoseCompact, GeneratePoseTarget,
+  // pose_heatmap.ts, kinetics_pose.ts (PoseC3D: skeletons as heatmap clips)
+  UniformSampleFrames, PoseCompact, GeneratePoseTarget, LoadKineticsPose,
   // data_container.ts, localization.ts
   ToDataContainer, LoadLocalizationFeature, GenerateLocalizationLabels,
 } satisfies Record<string, TransformCtor>;
@@ -48,7 +49,6 @@ export type TransformType = keyof typeof TRANSFORMS;
 export const NOT_YET_PORTED = new Set([
   'Imgaug', 'TorchvisionTrans', 'PytorchVideoTrans', 'ArrayDecode', 'BuildPseudoClip', 'PyAVDecodeMotionVector',
   'LoadProposals', 'SampleProposalFrames', 'LoadHVULabel',
-  'LoadKineticsPose',
 ]);
 
 /** Build one transform from its config dict (`where` names it in errors). */
