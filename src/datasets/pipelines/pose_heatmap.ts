@@ -248,34 +248,28 @@ export class GeneratePoseTarget implements Transform {
     if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((x) => Number.isInteger(x) && x > 0)) {
       throw new TypeError(`GeneratePoseTarget: results.img_shape must be a positive (h, w), got ${JSON.stringify(shape)}`);
     }
-    const maps = [this.heatmaps(results)];
+    const [h, w] = shape;
+    const kp = getKeypoints(results, this.type);
+    const t = kp.shape[1]!;
+    const k = (this.opts.with_kp ? kp.shape[2]! : 0) + (this.opts.with_limb ? this.opts.skeletons.length : 0);
+    if (k === 0) throw new RangeError('GeneratePoseTarget: no heatmap to draw (no joints in results.keypoint and with_limb=False)');
+    const views = this.opts.double ? 2 : 1;
+    const out = new Float32Array(views * t * h * w * k); // [views * T, H, W, K]: np.concatenate([original, flipped])
+    this.draw(results, new HeatmapTarget(out.subarray(0, t * h * w * k), h, w, k));
     if (this.opts.double) {
-      const flipped: Results = { keypoint: results.keypoint, keypoint_score: results.keypoint_score, img_shape: shape };
-      if (results.keypoint_score === undefined) delete flipped.keypoint_score;
+      const flipped: Results = { keypoint: results.keypoint, img_shape: shape };
+      if (results.keypoint_score !== undefined) flipped.keypoint_score = results.keypoint_score;
       // MMAction2 runs Flip(flip_ratio=1) on a deep copy; its np.random.rand() draw is kept
       ctx.rng.np.rand();
-      flipKeypoints(flipped, shape[1], this.opts.left_kp, this.opts.right_kp, this.type);
-      maps.push(this.heatmaps(flipped));
+      flipKeypoints(flipped, w, this.opts.left_kp, this.opts.right_kp, this.type);
+      this.draw(flipped, new HeatmapTarget(out.subarray(t * h * w * k), h, w, k));
     }
-    const [h, w] = shape;
-    const frame = h * w * this.channels(results);
-    let out = maps[0]!;
-    if (maps.length === 2) { // np.concatenate([original, flipped])
-      out = new Float32Array(maps[0]!.length + maps[1]!.length);
-      out.set(maps[0]!);
-      out.set(maps[1]!, maps[0]!.length);
-    }
-    results.imgs = new FloatBatch(out, [out.length / frame, h, w, this.channels(results)]);
+    results.imgs = new FloatBatch(out, [views * t, h, w, k]);
     return results;
   }
 
-  private channels(results: Results): number {
-    const v = getKeypoints(results, this.type).shape[2]!;
-    return (this.opts.with_kp ? v : 0) + (this.opts.with_limb ? this.opts.skeletons.length : 0);
-  }
-
-  /** `gen_an_aug`: [T, H, W, K] for the results' keypoints. */
-  private heatmaps(results: Results): Float32Array {
+  /** `gen_an_aug`: the [T, H, W, K] heatmaps of the results' keypoints into `map`. */
+  private draw(results: Results, map: HeatmapTarget): void {
     const kp = getKeypoints(results, this.type);
     const [m, t, v, c] = kp.shape as [number, number, number, number];
     if (c < 2) throw new RangeError(`GeneratePoseTarget: results.keypoint needs x and y in its last axis, got [${kp.shape.join(', ')}]`);
@@ -289,11 +283,7 @@ export class GeneratePoseTarget implements Transform {
     }
     const o = this.opts;
     for (const l of o.skeletons) if (o.with_limb && Math.max(...l) >= v) throw new RangeError(`GeneratePoseTarget: limb [${l}] refers to a joint >= ${v}`);
-    const [h, w] = results.img_shape as [number, number];
-    const k = this.channels(results);
-    if (k === 0) throw new RangeError('GeneratePoseTarget: no heatmap to draw (no joints in results.keypoint and with_limb=False)');
-    const out = new Float32Array(t * h * w * k);
-    const map: HeatmapTarget = { data: out, h, w, k, base: 0, ch: 0 };
+    const { h, w, k } = map;
     const is32 = kp.data instanceof Float32Array;
     const xy = kp.data;
     // peaks: the scores as float32 (use_score), or ones
@@ -319,12 +309,15 @@ export class GeneratePoseTarget implements Transform {
         }
       }
     }
-    return out;
   }
 }
 
-/** Channel `ch` of frame `base` in an [T, H, W, K] float32 array. */
-interface HeatmapTarget { data: Float32Array; h: number; w: number; k: number; base: number; ch: number }
+/** Where the drawing goes: channel `ch` of the frame starting at `base` in a [T, H, W, K] float32 array. */
+class HeatmapTarget {
+  base = 0;
+  ch = 0;
+  constructor(readonly data: Float32Array, readonly h: number, readonly w: number, readonly k: number) {}
+}
 
 /** `[int(lo - 3 sigma), int(hi + 3 sigma) + 1)` clipped to [0, size): Python float64 and int() (toward zero). */
 function window(lo: number, hi: number, sigma: number, size: number, what: string): [number, number] {
