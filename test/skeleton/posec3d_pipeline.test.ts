@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { torch } from '../../src/index.ts';
 import { Config } from '../../src/config/index.ts';
-import { buildTransform, NDArray, PipelineRandom, PoseDataset, type Results } from '../../src/datasets/index.ts';
+import { buildDataloader, buildDataset, buildTransform, NDArray, PipelineRandom, PoseDataset, type Results } from '../../src/datasets/index.ts';
 import { loadNpy } from '../../src/datasets/npy.ts';
 import { buildModel, type BaseRecognizer } from '../../src/models/index.ts';
 
@@ -252,6 +252,24 @@ describe('whole PoseC3D pipelines', () => {
     assert.equal(r.flip, C.train_pipeline.flip);
     const imgs = r.imgs as NDArray;
     t.diagnostic(`max |diff| ${assertHeatmap(imgs.data as Float32Array, imgs.shape, C.train_pipeline.imgs, 'imgs')}`);
+  });
+
+  test('the config\'s train pipeline through a DataLoader worker thread: the same batch as in the main thread', async () => {
+    const cfg = Config.fromFile(CONFIG).toObject() as Record<string, any>;
+    const data = { ...cfg.data.train, ann_file: ANN };
+    const batches: Record<string, torch.Tensor>[] = [];
+    for (const workers_per_gpu of [0, 1]) {
+      const loader = buildDataloader(buildDataset(data), { videos_per_gpu: 1, workers_per_gpu, shuffle: false, seed: 5 });
+      for await (const b of loader) batches.push(b as Record<string, torch.Tensor>);
+    }
+    assert.equal(batches.length, 2);
+    const [a, b] = batches as [Record<string, torch.Tensor>, Record<string, torch.Tensor>];
+    assert.deepEqual([a.imgs!.shape, a.imgs!.dtype, a.label!.dtype], [[1, 1, 17, 48, 56, 56], 'float32', 'int64']);
+    const total = a.imgs!.sum();
+    assert.ok(total.item() > 0, 'heatmaps drawn');
+    total.dispose();
+    assert.ok(a.imgs!.equal(b.imgs!), 'worker and main thread agree');
+    for (const t of [a.imgs!, a.label!, b.imgs!, b.label!]) t.dispose();
   });
 
   test('the model zoo\'s PoseC3D configs: every pipeline step builds', () => {
