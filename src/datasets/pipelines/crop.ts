@@ -2,24 +2,27 @@
  * Spatial crops: RandomCrop, RandomResizedCrop, MultiScaleCrop, CenterCrop, ThreeCrop,
  * TenCrop. Mirrors MMAction2 0.24 `augmentations.py`. Crops copy pixel rows (index ops).
  *
- * Read `imgs`, `img_shape` (and `lazy`, `crop_quadruple`, `gt_bboxes`/`proposals`); write
- * `imgs`, `img_shape`, `crop_bbox`, `crop_quadruple` (not Three/TenCrop), MultiScaleCrop
- * also `scales`.
+ * Read `imgs`, `img_shape` (and `lazy`, `crop_quadruple`, `gt_bboxes`/`proposals`, `keypoint`);
+ * write `imgs`, `img_shape`, `crop_bbox`, `crop_quadruple` (not Three/TenCrop), `keypoint`
+ * (shifted by the crop origin, float64 as in numpy; not Three/TenCrop, as in MMAction2),
+ * MultiScaleCrop also `scales`.
  */
 import { expectInt, parseOptions, type Cfg } from './options.ts';
 import {
-  cropBatch, cropBoxesInResults, flipBatchInPlace, initLazyIfProper, lazyCrop, pair, updateQuadruple,
+  cropBatch, cropBoxesInResults, cropKeypoints, flipBatchInPlace, hasKeypoints, initLazyIfProper, lazyCrop, pair, updateQuadruple,
 } from './geometry.ts';
 import { getImages, ImageBatch, type PipelineContext, type Results, type Transform } from './types.ts';
 
 /** Apply (or record, when lazy) a crop box [x, y, x + w, y + h] on the results. */
 function applyCrop(results: Results, type: string, lazy: boolean, x: number, y: number, nw: number, nh: number): void {
+  const withKp = hasKeypoints(results, lazy, type);
   const [imgH, imgW] = results.img_shape!;
   updateQuadruple(results, x, y, nw, nh, imgW, imgH);
   const bbox = [x, y, x + nw, y + nh];
   results.crop_bbox = bbox;
   results.img_shape = [nh, nw];
   if (!lazy) {
+    if (withKp) cropKeypoints(results, x, y, type);
     if (results.imgs !== undefined) results.imgs = cropBatch(getImages(results, type), x, y, nw, nh, type);
   } else {
     lazyCrop(results, type, x, y, nw, nh, imgW, imgH);

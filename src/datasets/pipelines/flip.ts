@@ -3,11 +3,12 @@
  * `flip_ratio`; for Flow, x-flow images (even list indices) are inverted (255 - x) after a
  * flip. Draws `np.random.rand()` on every call, even at flip_ratio 1.
  *
- * Reads `imgs`, `modality`, `img_shape`, `label`; writes `imgs`, `flip`, `flip_direction`,
- * `label` (flip_label_map), `gt_bboxes`/`proposals`.
+ * Reads `imgs`, `modality`, `img_shape`, `label`, `keypoint`, `keypoint_score`; writes `imgs`,
+ * `flip`, `flip_direction`, `label` (flip_label_map), `gt_bboxes`/`proposals`, `keypoint` (x ->
+ * width - x where x != 0, left_kp/right_kp swapped) and `keypoint_score` (same joint order).
  */
 import { expectOneOf, parseOptions, type Cfg } from './options.ts';
-import { flipBatchInPlace, initLazyIfProper, type LazyOp } from './geometry.ts';
+import { flipBatchInPlace, flipKeypoints, hasKeypoints, initLazyIfProper, type LazyOp } from './geometry.ts';
 import { getImages, type PipelineContext, type Results, type Transform } from './types.ts';
 
 export interface FlipOptions {
@@ -36,9 +37,10 @@ export class Flip implements Transform {
 
   call(results: Results, ctx: PipelineContext): Results {
     initLazyIfProper(results, this.opts.lazy, this.type);
-    if (results.keypoint !== undefined) throw new Error('Flip: keypoint augmentation is not supported yet');
-    const modality = results.modality;
     const dir = this.opts.direction;
+    const withKp = hasKeypoints(results, this.opts.lazy, this.type);
+    if (withKp && dir !== 'horizontal') throw new Error('Flip: Only horizontal flips are supported for human keypoints');
+    const modality = results.modality;
     if (modality === 'Flow' && dir !== 'horizontal') throw new Error('Flip: only horizontal flips are allowed for Flow');
     const flip = ctx.rng.np.rand() < this.opts.flip_ratio;
     results.flip = flip;
@@ -49,6 +51,7 @@ export class Flip implements Transform {
       if (m !== undefined) results.label = m;
     }
     if (!this.opts.lazy) {
+      if (flip && withKp) flipKeypoints(results, width, this.opts.left_kp, this.opts.right_kp, this.type);
       if (flip && results.imgs !== undefined) {
         const imgs = getImages(results, this.type);
         flipBatchInPlace(imgs, dir);

@@ -3,7 +3,7 @@
  * applied later by Fuse), `crop_quadruple` bookkeeping, box cropping. Mirrors the helpers
  * at the top of MMAction2 0.24 `augmentations.py`.
  */
-import { getImages, ImageBatch, type Results } from './types.ts';
+import { getImages, ImageBatch, NDArray, type Results } from './types.ts';
 
 export interface LazyOp {
   original_shape: [number, number];
@@ -135,4 +135,109 @@ export function pair(where: string, name: string, v: unknown): [number, number] 
   if (typeof v === 'number' && Number.isInteger(v)) return [v, v];
   if (Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x))) return [v[0], v[1]];
   throw new Error(`${where}: ${name} must be an int or a pair of ints (w, h), got ${JSON.stringify(v)}`);
+}
+
+/**
+ * Keypoints in the spatial transforms (PoseC3D pipelines): `keypoint` [M, T, V, C] with x, y in
+ * the first two channels. The dtype follows numpy's promotion in MMAction2 0.24: Resize keeps
+ * it (`kps * float32 scale_factor`), a crop makes it float64 (`kps - int64 crop_bbox[:2]`),
+ * Flip keeps it (in place).
+ */
+export function getKeypoints(results: Results, type: string): NDArray<Float32Array | Float64Array> {
+  const kp = results.keypoint;
+  if (!(kp instanceof NDArray) || kp.shape.length !== 4 || !(kp.data instanceof Float32Array || kp.data instanceof Float64Array)) {
+    throw new TypeError(`${type}: results.keypoint must be a float array [M, T, V, C] (run PoseDecode first), got ` +
+      (kp instanceof NDArray ? `${kp.data.constructor.name} [${kp.shape.join(', ')}]` : Object.prototype.toString.call(kp)));
+  }
+  return kp as NDArray<Float32Array | Float64Array>;
+}
+
+/** Whether the results carry keypoints, checking that lazy transforms are not asked to move them. */
+export function hasKeypoints(results: Results, lazy: boolean, type: string): boolean {
+  if (results.keypoint === undefined) return false;
+  if (lazy) throw new Error(`${type}: Keypoint Augmentations are not compatible with lazy == True`);
+  return true;
+}
+
+function requireXY(kp: NDArray, type: string): void {
+  if (kp.shape[3] !== 2) {
+    throw new RangeError(`${type}: results.keypoint must hold (x, y) in its last axis ([M, T, V, 2]) to be moved, got [${kp.shape.join(', ')}]`);
+  }
+}
+
+/** `kps - crop_bbox[:2]`: a float64 copy (numpy promotes float32 - int64 to float64). */
+export function cropKeypoints(results: Results, x: number, y: number, type: string): void {
+  const kp = getKeypoints(results, type);
+  requireXY(kp, type);
+  const src = kp.data;
+  const out = new Float64Array(src.length);
+  for (let i = 0; i < src.length; i += 2) {
+    out[i] = src[i]! - x;
+    out[i + 1] = src[i + 1]! - y;
+  }
+  results.keypoint = new NDArray(out, [...kp.shape]);
+}
+
+/** `kps * scale_factor` (float32 [sx, sy]): float32 stays float32, float64 stays float64. */
+export function resizeKeypoints(results: Results, sx: number, sy: number, type: string): void {
+  const kp = getKeypoints(results, type);
+  requireXY(kp, type);
+  const src = kp.data;
+  const is32 = src instanceof Float32Array;
+  const out = is32 ? new Float32Array(src.length) : new Float64Array(src.length);
+  for (let i = 0; i < src.length; i += 2) {
+    out[i] = src[i]! * sx; // a Float32Array store rounds once, as numpy's float32 multiply does
+    out[i + 1] = src[i + 1]! * sy;
+  }
+  results.keypoint = new NDArray(out, [...kp.shape]);
+}
+
+/** Joint order after a horizontal flip: left_kp[i] and right_kp[i] swap places. */
+export function flipOrder(v: number, leftKp: readonly number[] | null, rightKp: readonly number[] | null, type: string): number[] {
+  const order = Array.from({ length: v }, (_, i) => i);
+  if (leftKp && rightKp) {
+    for (let i = 0; i < Math.min(leftKp.length, rightKp.length); i++) {
+      const l = leftKp[i]!;
+      const r = rightKp[i]!;
+      for (const j of [l, r]) {
+        if (!Number.isInteger(j) || j < -v || j >= v) throw new RangeError(`${type}: left_kp/right_kp index ${j} is out of range for ${v} keypoints`);
+      }
+      order[l < 0 ? l + v : l] = r < 0 ? r + v : r;
+      order[r < 0 ? r + v : r] = l < 0 ? l + v : l;
+    }
+  }
+  return order;
+}
+
+/**
+ * `Flip._flip_kps`: x -> width - x for the non-zero x (zero marks a missing joint), then the
+ * joints (and `keypoint_score`) reordered so that left and right swap. New arrays, same dtype.
+ */
+export function flipKeypoints(results: Results, width: number, leftKp: readonly number[] | null, rightKp: readonly number[] | null, type: string): void {
+  const kp = getKeypoints(results, type);
+  const [m, t, v, c] = kp.shape as [number, number, number, number];
+  if (c < 1) throw new RangeError(`${type}: results.keypoint has no coordinates ([${kp.shape.join(', ')}])`);
+  const order = flipOrder(v, leftKp, rightKp, type);
+  const src = kp.data;
+  const out = src instanceof Float32Array ? new Float32Array(src.length) : new Float64Array(src.length);
+  for (let f = 0; f < m * t; f++) {
+    for (let j = 0; j < v; j++) {
+      const s = (f * v + order[j]!) * c;
+      const d = (f * v + j) * c;
+      for (let k = 0; k < c; k++) out[d + k] = src[s + k]!;
+      const x = src[s]!;
+      if (x !== 0) out[d] = width - x; // NaN != 0 too, as in numpy
+    }
+  }
+  results.keypoint = new NDArray(out, [...kp.shape]);
+  if (results.keypoint_score !== undefined) {
+    const sc = results.keypoint_score;
+    if (!(sc instanceof NDArray) || sc.shape.length !== 3 || sc.shape[0] !== m || sc.shape[1] !== t || sc.shape[2] !== v) {
+      throw new RangeError(`${type}: results.keypoint_score must be [M, T, V] = [${m}, ${t}, ${v}]`);
+    }
+    const ss = sc.data as Float32Array | Float64Array;
+    const so = new (ss.constructor as Float32ArrayConstructor)(ss.length);
+    for (let f = 0; f < m * t; f++) for (let j = 0; j < v; j++) so[f * v + j] = ss[f * v + order[j]!]!;
+    results.keypoint_score = new NDArray(so, [...sc.shape]);
+  }
 }

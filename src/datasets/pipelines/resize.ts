@@ -2,11 +2,12 @@
  * Resize, RandomRescale and Fuse (which applies the lazy crop/resize/flip in one go).
  * Mirrors MMAction2 0.24 `augmentations.py`; pixels go through `imresize` (cv2-exact).
  *
- * Resize reads `imgs`, `img_shape`, `scale_factor`; writes `imgs`, `img_shape`,
- * `keep_ratio`, `scale_factor` (float32, multiplied into any previous one).
+ * Resize reads `imgs`, `img_shape`, `scale_factor`, `keypoint`; writes `imgs`, `img_shape`,
+ * `keep_ratio`, `scale_factor` (float32, multiplied into any previous one), `keypoint`
+ * (x, y times this resize's float32 factors).
  */
 import { parseOptions, expectOneOf, type Cfg } from './options.ts';
-import { flipBatchInPlace, initLazyIfProper, cropBatch, type LazyOp } from './geometry.ts';
+import { cropBatch, flipBatchInPlace, hasKeypoints, initLazyIfProper, resizeKeypoints, type LazyOp } from './geometry.ts';
 import { imresize, type Interpolation } from './imresize.ts';
 import { getImages, type PipelineContext, type Results, type Transform } from './types.ts';
 
@@ -76,7 +77,7 @@ export class Resize implements Transform {
 export function resizeResults(results: Results, scale: number | [number, number], keepRatio: boolean,
   interpolation: Interpolation, lazy: boolean, type: string): Results {
   initLazyIfProper(results, lazy, type);
-  if (results.keypoint !== undefined) throw new Error(`${type}: keypoint augmentation is not supported yet`);
+  const withKp = hasKeypoints(results, lazy, type);
   const prev = results.scale_factor ?? new Float32Array([1, 1]);
   const [h, w] = results.img_shape!;
   const [nw, nh] = keepRatio ? rescaleSize(w, h, scale) : (scale as [number, number]);
@@ -91,6 +92,7 @@ export function resizeResults(results: Results, scale: number | [number, number]
       // pixels unchanged; nothing else holds these images, so they stay as they are
       if (imgs.w !== nw || imgs.h !== nh) results.imgs = imresize(imgs, nw, nh, interpolation);
     }
+    if (withKp) resizeKeypoints(results, sf[0]!, sf[1]!, type);
   } else {
     const op = results.lazy as LazyOp;
     if (op.flip) throw new Error(`${type}: Put Flip at last for now`);

@@ -77,7 +77,8 @@ export interface Results {
   scale_factor?: Float32Array;
   keep_ratio?: boolean;
   crop_bbox?: number[] | number[][];
-  crop_quadruple?: Float32Array;
+  /** float32 after the crops; float64 (a tuple of Python floats) after PoseCompact. */
+  crop_quadruple?: Float32Array | Float64Array;
   flip?: boolean;
   flip_direction?: string | null;
   img_norm_cfg?: { mean: number[]; std: number[]; to_bgr: boolean };
