@@ -63,7 +63,8 @@ export interface Results {
   filename?: string;
   frame_dir?: string;
   total_frames?: number;
-  label?: number | number[] | Float32Array;
+  /** A class index, several (multi_class), a one-hot vector, or HVU's {category: [tag indices]}. */
+  label?: number | number[] | Float32Array | Record<string, number[]>;
   start_index?: number;
   modality?: 'RGB' | 'Flow' | string;
   filename_tmpl?: string;
