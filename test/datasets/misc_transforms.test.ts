@@ -3,14 +3,17 @@
 // re-implementations of MMAction2 0.24.1's code (scripts/fixtures/gen_misc_transforms.py), plus
 // their errors on bad input.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { buildPipeline, buildTransform, NOT_YET_PORTED, TRANSFORMS } from '../../src/datasets/pipelines/index.ts';
 import { ImageBatch, NDArray, type Results } from '../../src/datasets/pipelines/types.ts';
 import { PipelineRandom } from '../../src/datasets/rng.ts';
+import { parseNpy } from '../../src/torch/serialization/npy.ts';
+import { readMotionVectors } from '../../src/video/motion_vectors.ts';
 import { readJson } from './fixtures.ts';
 
 const DIR = fileURLToPath(new URL('../fixtures/misc_transforms/', import.meta.url));
@@ -18,7 +21,7 @@ const fx = readJson('misc_transforms.json', DIR);
 const ctx = (seed = 0) => ({ rng: new PipelineRandom(seed) });
 
 test('the ported types are registered and no longer listed as missing', () => {
-  for (const t of ['LoadHVULabel', 'LoadProposals', 'SampleProposalFrames', 'BuildPseudoClip', 'ArrayDecode', 'TorchvisionTrans', 'PytorchVideoTrans', 'Imgaug']) {
+  for (const t of ['PyAVDecodeMotionVector', 'LoadHVULabel', 'LoadProposals', 'SampleProposalFrames', 'BuildPseudoClip', 'ArrayDecode', 'TorchvisionTrans', 'PytorchVideoTrans', 'Imgaug']) {
     assert.ok(t in TRANSFORMS, t);
     assert.ok(!NOT_YET_PORTED.has(t), t);
   }
@@ -184,4 +187,49 @@ test('library wrappers: what is not reproduced fails at build time naming the tr
   fails({ type: 'Imgaug' }, /missing required option 'transforms'/);
   assert.throws(() => buildTransform({ type: 'torchvision.Grayscale' }).call({ imgs: ImageBatch.alloc(1, 2, 2, 2), modality: 'RGB' }, ctx()), /images must have 1 or 3 channels, got 2/);
   assert.throws(() => buildTransform({ type: 'torchvision.CenterCrop', size: 3 }).call({ imgs: ImageBatch.alloc(2, 4, 4, 1), modality: 'Flow' }, ctx()), /not Flow/);
+});
+
+interface RawFrame { width: number; height: number; key_frame: boolean; vectors: number[] | null }
+
+test('readMotionVectors: the native export (flags2=+export_mvs) equals PyAV\'s MOTION_VECTORS side data, frame by frame', async () => {
+  const raw = readJson<Record<string, RawFrame[]>>('mv_raw.json', DIR);
+  for (const [name, want] of Object.entries(raw)) {
+    const { frames } = await readMotionVectors(join(DIR, name));
+    assert.equal(frames.length, want.length, name);
+    let vectors = 0;
+    frames.forEach((f, i) => {
+      const w = want[i]!;
+      const at = `${name} frame ${i}`;
+      assert.deepEqual([f.width, f.height, f.keyFrame], [w.width, w.height, w.key_frame], at);
+      assert.equal(f.vectors === null, w.vectors === null, at);
+      if (f.vectors) assert.deepEqual(Array.from(f.vectors), w.vectors, at);
+      vectors += f.vectors ? f.vectors.length / 10 : 0;
+    });
+    assert.ok(vectors > 500, `${name}: ${vectors} vectors`);
+    assert.ok(frames.some((f) => f.keyFrame) && frames.some((f) => f.vectors?.some((v, k) => k % 10 === 0 && v > 0)), `${name}: key frames and backward (B-frame) vectors`);
+  }
+  const first = await readMotionVectors(join(DIR, 'mv_h264.mp4'), { maxFrames: 5 });
+  assert.equal(first.frames.length, 5);
+  await assert.rejects(readMotionVectors(join(DIR, 'nope.mp4')), /cannot read video .*nope\.mp4: no such file/);
+  await assert.rejects(readMotionVectors(join(DIR, 'bsn/proposals/v_bsn.csv')), /cannot read the motion vectors of .*v_bsn\.csv: /);
+  await assert.rejects(readMotionVectors(join(DIR, 'mv_h264.mp4'), { maxFrames: 0 }), /maxFrames must be a positive integer/);
+});
+
+test('PyAVDecodeMotionVector: [T, H, W, 2] int8 fields equal MMAction2\'s on PyAV (H.264 with B-frames, MPEG-4; wrapped index)', async () => {
+  for (const c of fx.motion_vectors) {
+    const p = buildPipeline([{ type: 'PyAVInit' }, { type: 'PyAVDecodeMotionVector' }], { tensors: false });
+    const r = (await p({ filename: join(DIR, c.video), frame_inds: c.frame_inds }))!;
+    const want = parseNpy(gunzipSync(readFileSync(join(DIR, c.want))), c.want);
+    const got = r.motion_vectors as NDArray;
+    const at = `${c.video} ${c.frame_inds}`;
+    assert.ok(got.data instanceof Int8Array, at);
+    assert.deepEqual(got.shape, want.shape, at);
+    const w = new Int8Array(want.data.buffer, want.data.byteOffset, want.data.byteLength);
+    assert.ok(Buffer.from(got.data.buffer, got.data.byteOffset, got.data.byteLength).equals(Buffer.from(w.buffer, w.byteOffset, w.byteLength)), at);
+    assert.equal(got.data.reduce((n, v) => n + (v !== 0 ? 1 : 0), 0), c.nonzero, at);
+    assert.equal(r.video_reader, null);
+  }
+  const t = buildTransform({ type: 'PyAVDecodeMotionVector' });
+  await assert.rejects(async () => t.call({ frame_inds: [0] }, ctx()), /video_reader is missing \(put PyAVInit before PyAVDecodeMotionVector\)/);
+  assert.throws(() => buildTransform({ type: 'PyAVDecodeMotionVector', mode: 'fast' }), /mode must be one of 'accurate', 'efficient'/);
 });

@@ -41,7 +41,7 @@ export class ImageBatch {
   }
 }
 
-export type NDData = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;
+export type NDData = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array | Int8Array;
 
 /**
  * A dense C-order array that is not (yet) a Tensor: transferable between worker threads and
