@@ -229,6 +229,11 @@ test('PyAVDecodeMotionVector: [T, H, W, 2] int8 fields equal MMAction2\'s on PyA
     assert.equal(got.data.reduce((n, v) => n + (v !== 0 ? 1 : 0), 0), c.nonzero, at);
     assert.equal(r.video_reader, null);
   }
+  // with tensors (the default) the field becomes an int8 torch Tensor, as MMAction2's array would after ToTensor
+  const withTensors = await buildPipeline([{ type: 'PyAVInit' }, { type: 'PyAVDecodeMotionVector' }])({ filename: join(DIR, 'mv_h264.mp4'), frame_inds: [4, 5] });
+  const mvT = withTensors!.motion_vectors as { dtype: string; shape: number[]; dispose(): void };
+  assert.deepEqual([mvT.dtype, mvT.shape], ['int8', [2, 96, 128, 2]]);
+  mvT.dispose();
   const t = buildTransform({ type: 'PyAVDecodeMotionVector' });
   await assert.rejects(async () => t.call({ frame_inds: [0] }, ctx()), /video_reader is missing \(put PyAVInit before PyAVDecodeMotionVector\)/);
   assert.throws(() => buildTransform({ type: 'PyAVDecodeMotionVector', mode: 'fast' }), /mode must be one of 'accurate', 'efficient'/);
