@@ -49,12 +49,13 @@ const TORCHVISION_INSTEAD: Record<string, string> = {
 };
 
 const PYTORCHVIDEO_SUPPORTED = ['AugMix', 'RandAugment', 'RandomResizedCrop', 'ShortSideScale', 'RandomShortSideScale'];
-const PYTORCHVIDEO_INSTEAD: Record<string, string> = {
-  AugMix: "none; 'ColorJitter' and 'Flip' cover part of it",
-  RandAugment: "none; 'ColorJitter' and 'Flip' cover part of it",
-  RandomResizedCrop: "'RandomResizedCrop' followed by 'Resize' with scale=(W, H), keep_ratio=False",
-  ShortSideScale: "'Resize' with scale=(-1, size) (OpenCV's bilinear; torch's interpolate differs slightly)",
-  RandomShortSideScale: "'RandomRescale' with scale_range=(min_size, max_size)",
+/** Why each is not reproduced, and what to use instead. */
+const PYTORCHVIDEO_INSTEAD: Record<string, [string, string]> = {
+  AugMix: ["its choices and strengths are drawn from torch's generator and its ops are torchvision's float maths", "none; 'ColorJitter' and 'Flip' cover part of it"],
+  RandAugment: ["its choices and strengths are drawn from torch's generator and its ops are torchvision's float maths", "none; 'ColorJitter' and 'Flip' cover part of it"],
+  RandomResizedCrop: ["its box is drawn from torch's generator and resized by torch's interpolate", "'RandomResizedCrop' followed by 'Resize' with scale=(W, H), keep_ratio=False"],
+  ShortSideScale: ["torch's bilinear interpolate (float32, then truncated to uint8) is not reproduced bit-exactly outside libtorch", "'Resize' with scale=(-1, size) (OpenCV's bilinear; torch's interpolate differs slightly)"],
+  RandomShortSideScale: ["its size is drawn from torch's generator and resized by torch's interpolate", "'RandomRescale' with scale_range=(min_size, max_size)"],
 };
 
 /** One torchvision op on a whole uint8 clip [T, H, W, C] (MMAction2's [T, C, H, W] tensor). */
@@ -255,8 +256,8 @@ export class PytorchVideoTrans implements Transform {
     if (!PYTORCHVIDEO_SUPPORTED.includes(name)) {
       throw new Error(`${where}: PytorchVideo transform '${name}' is not supported in MMAction2 (supported: ${PYTORCHVIDEO_SUPPORTED.join(', ')})`);
     }
-    throw new Error(`${where}: pytorchvideo.${name} is not available in mmaction-ts (pytorchvideo's torch random stream and ` +
-      `torch's interpolation are not reproduced); closest mmaction-ts transform: ${PYTORCHVIDEO_INSTEAD[name]}`);
+    const [why, instead] = PYTORCHVIDEO_INSTEAD[name]!;
+    throw new Error(`${where}: pytorchvideo.${name} is not available in mmaction-ts (${why}); closest mmaction-ts transform: ${instead}`);
   }
 
   call(): Results {
