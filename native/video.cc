@@ -164,6 +164,7 @@ void initVideo(Napi::Env env, Napi::Object exports) {
   video::initVideoStream(env, exports);
   video::initVideoWriter(env, exports);
   video::initVideoAudio(env, exports);
+  video::initVideoMotion(env, exports);
 }
 
 }  // namespace mmts

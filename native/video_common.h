@@ -98,6 +98,7 @@ void initVideoReader(Napi::Env env, Napi::Object exports);
 void initVideoWriter(Napi::Env env, Napi::Object exports);
 void initVideoStream(Napi::Env env, Napi::Object exports);
 void initVideoAudio(Napi::Env env, Napi::Object exports);
+void initVideoMotion(Napi::Env env, Napi::Object exports);
 
 }  // namespace video
 }  // namespace mmts

@@ -91,8 +91,16 @@ void Source::open() {
     throw VideoError("cannot set up the decoder (" + averr(r) + ")");
   dec_->pkt_timebase = st_->time_base;
   dec_->thread_count = opts_.threads > 0 ? opts_.threads : 0;
-  if ((r = avcodec_open2(dec_.get(), codec, nullptr)) < 0)
-    throw VideoError(std::string("cannot open the ") + codec->name + " decoder (" + averr(r) + ")");
+  AVDictionary* decOpts = nullptr;
+  for (const auto& kv : opts_.decoderOptions) av_dict_set(&decOpts, kv.first.c_str(), kv.second.c_str(), 0);
+  r = avcodec_open2(dec_.get(), codec, &decOpts);
+  // avcodec_open2 leaves the options it did not recognise in the dictionary
+  const AVDictionaryEntry* unused = av_dict_get(decOpts, "", nullptr, AV_DICT_IGNORE_SUFFIX);
+  const std::string unusedKey = unused ? unused->key : "";
+  av_dict_free(&decOpts);
+  if (r < 0) throw VideoError(std::string("cannot open the ") + codec->name + " decoder (" + averr(r) + ")");
+  if (!unusedKey.empty())
+    throw VideoError(std::string("the ") + codec->name + " decoder does not accept the option '" + unusedKey + "'");
   pkt_.reset(av_packet_alloc());
   frame_.reset(av_frame_alloc());
   if (!pkt_ || !frame_) throw VideoError("out of memory");

@@ -15,6 +15,7 @@ struct SourceOptions {
   double timeoutSec = 30;    // open/read timeout for network inputs
   std::string format;        // forced input format ("v4l2", "lavfi", ...); empty = probe
   std::vector<std::pair<std::string, std::string>> inputOptions;  // demuxer options (video_size, ...)
+  std::vector<std::pair<std::string, std::string>> decoderOptions;  // decoder options (flags2=+export_mvs); all must be used
 };
 
 class Source {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Config } from '../config/config.ts';
 import { collate } from '../datasets/collate.ts';
 import { buildPipeline } from '../datasets/pipelines/index.ts';
-import { ImageBatch, NDArray, type Results, type Transform } from '../datasets/pipelines/types.ts';
+import { ImageBatch, NDArray, type Results } from '../datasets/pipelines/types.ts';
 import { buildModel } from '../models/builder.ts';
 import { loadCheckpoint } from '../models/checkpoint.ts';
 import type { DownloadOptions } from '../models/download.ts';
@@ -93,19 +93,6 @@ export interface InferenceResult {
   outputs?: Record<string, unknown>;
 }
 
-/** MMAction2's ArrayDecode: frames given in memory, indexed by frame_inds. */
-class ArrayDecode implements Transform {
-  readonly type = 'ArrayDecode';
-  constructor(private readonly frames: ImageBatch) {}
-  call(r: Results): Results {
-    const inds = r.frame_inds ?? [];
-    const f = this.frames;
-    const out = ImageBatch.alloc(inds.length, f.h, f.w, f.c);
-    inds.forEach((idx, i) => out.data.set(f.frame(idx % f.n), i * f.frameSize));
-    return { ...r, imgs: out, original_shape: [f.h, f.w], img_shape: [f.h, f.w] };
-  }
-}
-
 function toImageBatch(input: InferenceInput): ImageBatch {
   if (input instanceof torch.Tensor) {
     if (input.ndim !== 4 || input.shape[3] !== 3 || input.dtype !== 'uint8')
@@ -147,7 +134,6 @@ export async function buildInputs(model: InferenceRecognizer, input: InferenceIn
   if (!pipelineCfg) throw new Error('the config has no data.test.pipeline');
   let kind: 'video' | 'rawframes' | 'array';
   let data: Results;
-  let frames: ImageBatch | null = null;
   if (typeof input === 'string') {
     const isUrl = /^https?:\/\//.test(input);
     if (!isUrl && !existsSync(input)) throw new Error(`input ${input} does not exist (expected a video file, a frame folder or a URL)`);
@@ -164,12 +150,10 @@ export async function buildInputs(model: InferenceRecognizer, input: InferenceIn
     }
   } else {
     kind = 'array';
-    frames = toImageBatch(input);
-    data = { total_frames: frames.n, label: -1, start_index: 0, modality: 'RGB' };
+    const frames = toImageBatch(input);
+    data = { array: frames, total_frames: frames.n, label: -1, start_index: 0, modality: 'RGB' };
   }
-  const adapted = adaptPipeline(pipelineCfg, kind);
-  const transforms = adapted.map((t) => (t.type === 'ArrayDecode' ? new ArrayDecode(frames!) : t));
-  const pipeline = buildPipeline(transforms as never, { seed: 0, where: 'data.test.pipeline', tensors: false });
+  const pipeline = buildPipeline(adaptPipeline(pipelineCfg, kind), { seed: 0, where: 'data.test.pipeline', tensors: false });
   const batch = collate([await pipeline(data)]);
   if (!(batch.imgs instanceof NDArray)) throw new Error('the test pipeline did not produce `imgs` (check FormatShape/Collect in data.test.pipeline)');
   return torch.fromTypedArray(batch.imgs.data, batch.imgs.shape);

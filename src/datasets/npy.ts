@@ -16,6 +16,7 @@ const ARRAYS: Partial<Record<DType, (buf: ArrayBuffer) => NDData>> = {
   int64: (b) => new BigInt64Array(b),
   int32: (b) => new Int32Array(b),
   uint8: (b) => new Uint8Array(b),
+  int8: (b) => new Int8Array(b),
 };
 
 export function loadNpy(path: string): NDArray {
@@ -32,7 +33,7 @@ export function loadNpy(path: string): NDArray {
 }
 
 const DTYPE_OF = (d: NDData): DType =>
-  d instanceof Float32Array ? 'float32' : d instanceof Float64Array ? 'float64' : d instanceof BigInt64Array ? 'int64' : d instanceof Int32Array ? 'int32' : 'uint8';
+  d instanceof Float32Array ? 'float32' : d instanceof Float64Array ? 'float64' : d instanceof BigInt64Array ? 'int64' : d instanceof Int32Array ? 'int32' : d instanceof Int8Array ? 'int8' : 'uint8';
 
 /** Writes `a` as a C-order .npy file, atomically (temporary file + rename). */
 export function saveNpy(path: string, a: NDArray): void {

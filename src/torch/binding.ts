@@ -79,6 +79,12 @@ export interface VideoNative {
   videoWriterAbort(h: VideoHandle): void;
   audioExtractWav(input: string, wavPath: string, tmpPath: string, opts: NativeAudioOptions): Promise<NativeAudioInfo>;
   audioRead(input: string, opts: NativeAudioOptions): Promise<NativeAudioInfo & { samples: Float32Array }>;
+  videoMotionVectors(path: string, opts: { maxFrames?: number; threads?: number; timeout?: number }): Promise<NativeMotionVectors>;
+}
+/** native/video_motion.cc: per decoded frame its size, key flag and exported vectors (10 int32 each). */
+export interface NativeMotionVectors {
+  width: Int32Array; height: Int32Array; keyFrame: Uint8Array; hasSideData: Uint8Array; counts: Int32Array;
+  vectors: Int32Array; decodeErrors: number; lastDecodeError: string;
 }
 export interface NativeAudioOptions { sampleRate?: number; channels?: number; timeout?: number }
 export interface NativeAudioInfo { sampleRate: number; channels: number; frames: number; codec: string }

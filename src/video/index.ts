@@ -7,3 +7,5 @@ export { VideoWriter, writeVideo } from './writer.ts';
 export type { VideoWriterOptions, FramesInput } from './writer.ts';
 export { extractAudio, readAudio } from './audio.ts';
 export type { AudioOptions, AudioInfo } from './audio.ts';
+export { readMotionVectors, MOTION_VECTOR_FIELDS } from './motion_vectors.ts';
+export type { MotionVectorFrame, MotionVectorOptions } from './motion_vectors.ts';

@@ -9,9 +9,9 @@
  */
 import { join } from 'node:path';
 import { readFrames } from '../../video/rawframes.ts';
-import { expectOneOf, parseOptions, type Cfg } from './options.ts';
+import { expectInt, expectOneOf, parseOptions, type Cfg } from './options.ts';
 import { pyFormat } from './pyformat.ts';
-import { ImageBatch, type Results, type Transform } from './types.ts';
+import { getImages, ImageBatch, NDArray, type Results, type Transform } from './types.ts';
 
 function frameInds(results: Results, type: string): number[] {
   const inds = results.frame_inds;
@@ -94,6 +94,91 @@ export class ImageDecode implements Transform {
     if (typeof results.filename !== 'string') throw new Error('ImageDecode: results.filename must be a string');
     const d = await readFrames([results.filename], 'rgb');
     return setDecoded(results, new ImageBatch(d.data, d.n, d.h, d.w, d.c));
+  }
+}
+
+/**
+ * Frames picked from a whole video already in memory, `results.array` (uint8 [T, H, W, C], or
+ * [T, H, W] for one channel; an ImageBatch is taken as [T, H, W, C]): RGB takes `array[i + offset]`,
+ * Flow the x and y images `array[i + offset, ..., 0]` and `[..., 1]`. Indices follow numpy
+ * (negative ones count from the end); `start_index` is not subtracted, as in MMAction2.
+ */
+export class ArrayDecode implements Transform {
+  readonly type = 'ArrayDecode';
+
+  constructor(cfg: Cfg, where = 'ArrayDecode') {
+    parseOptions(where, cfg, {});
+  }
+
+  call(results: Results): Results {
+    const a = results.array;
+    let data: Uint8Array;
+    let shape: number[];
+    if (a instanceof ImageBatch) {
+      data = a.data;
+      shape = [a.n, a.h, a.w, a.c];
+    } else if (a instanceof NDArray && a.data instanceof Uint8Array && (a.shape.length === 3 || a.shape.length === 4)) {
+      data = a.data;
+      shape = a.shape.length === 3 ? [...a.shape, 1] : a.shape;
+    } else {
+      const what = a instanceof NDArray ? `${a.data.constructor.name} [${a.shape}]` : a === undefined ? 'missing' : typeof a;
+      throw new Error(`ArrayDecode: results.array must be a uint8 array [T, H, W, C] or [T, H, W] (an NDArray or ImageBatch), got ${what}`);
+    }
+    const [t, h, w, c] = shape as [number, number, number, number];
+    const modality = results.modality;
+    if (modality !== 'RGB' && modality !== 'Flow') throw new Error(`ArrayDecode: modality '${String(modality)}' is not supported (RGB or Flow)`);
+    if (modality === 'Flow' && c < 2) {
+      throw new Error(`ArrayDecode: Flow needs results.array as [T, H, W, 2] (x and y in the last axis), got [${shape}]`);
+    }
+    const offset = typeof results.offset === 'number' ? results.offset : 0;
+    const inds = frameInds(results, this.type).map((i) => {
+      const k = i + offset;
+      if (!Number.isInteger(k) || k < -t || k >= t) throw new RangeError(`ArrayDecode: frame index ${k} is out of range for an array of ${t} frames`);
+      return k < 0 ? k + t : k;
+    });
+    const fs = h * w * c;
+    let imgs: ImageBatch;
+    if (modality === 'RGB') {
+      imgs = ImageBatch.alloc(inds.length, h, w, c);
+      inds.forEach((k, j) => imgs.data.set(data.subarray(k * fs, (k + 1) * fs), j * fs));
+    } else {
+      imgs = ImageBatch.alloc(2 * inds.length, h, w, 1);
+      inds.forEach((k, j) => {
+        const src = data.subarray(k * fs, (k + 1) * fs);
+        const x = imgs.frame(2 * j);
+        const y = imgs.frame(2 * j + 1);
+        for (let p = 0; p < h * w; p++) {
+          x[p] = src[p * c]!;
+          y[p] = src[p * c + 1]!;
+        }
+      });
+    }
+    return setDecoded(results, imgs);
+  }
+}
+
+/**
+ * A one-image sample (ImageDataset + ImageDecode) repeated into a clip of `clip_len` frames.
+ * Reads `imgs` (exactly one image); writes `imgs`, `clip_len`, `num_clips` (1).
+ */
+export class BuildPseudoClip implements Transform {
+  readonly type = 'BuildPseudoClip';
+  readonly clipLen: number;
+
+  constructor(cfg: Cfg, where = 'BuildPseudoClip') {
+    const o = parseOptions(where, cfg, {} as { clip_len: number }, ['clip_len']);
+    this.clipLen = expectInt(where, 'clip_len', o.clip_len, 1);
+  }
+
+  call(results: Results): Results {
+    const img = getImages(results, this.type);
+    if (img.n !== 1) throw new Error(`BuildPseudoClip: expects one image in results.imgs, got ${img.n}`);
+    const out = ImageBatch.alloc(this.clipLen, img.h, img.w, img.c);
+    for (let i = 0; i < this.clipLen; i++) out.data.set(img.data, i * img.frameSize);
+    results.imgs = out;
+    results.clip_len = this.clipLen;
+    results.num_clips = 1;
+    return results;
   }
 }
 

@@ -7,10 +7,16 @@
  * - GenerateLocalizationLabels turns `annotations[].segment` (seconds) into `gt_bbox` float64
  *   [K, 2]: each end divided by the seconds the features cover
  *   (`feature_frame / duration_frame * duration_second`) and clipped to [0, 1].
+ * - LoadProposals (BSN's PEM stage) reads the top_k proposals of `<video_name>.csv` in
+ *   `pgm_proposals_dir` (written by BSN's PGM: a header line, then `tmin, tmax, tmin_score,
+ *   tmax_score, score, match_iou, ...` rows) and their BSP features `<video_name>.npy` in
+ *   `pgm_features_dir`; writes float32 `bsp_feature` [K, D] and `tmin`, `tmax`, `tmin_score`,
+ *   `tmax_score`, `reference_temporal_iou` (column 5) [K].
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expectOneOf, parseOptions, type Cfg } from './options.ts';
+import { loadNpy } from '../npy.ts';
+import { expectInt, expectOneOf, parseOptions, type Cfg } from './options.ts';
 import { NDArray, type Results, type Transform } from './types.ts';
 
 const SPECIAL = /^([+-]?)(nan|inf|infinity)$/i;
@@ -109,6 +115,73 @@ export class GenerateLocalizationLabels implements Transform {
       box[2 * i + 1] = clip(seg[1] / corrected);
     });
     results.gt_bbox = new NDArray(box, [anns.length, 2]);
+    return results;
+  }
+}
+
+export interface LoadProposalsOptions {
+  /** Proposals kept per video (the first rows of the file). Required. */
+  top_k: number;
+  /** Folder of `<video_name>.csv` proposal files. Required. */
+  pgm_proposals_dir: string;
+  /** Folder of `<video_name>.npy` proposal features. Required. */
+  pgm_features_dir: string;
+  /** Only '.csv'. */
+  proposal_ext: '.csv';
+  /** Only '.npy'. */
+  feature_ext: '.npy';
+}
+
+export class LoadProposals implements Transform {
+  readonly type = 'LoadProposals';
+  readonly opts: LoadProposalsOptions;
+
+  constructor(cfg: Cfg, where = 'LoadProposals') {
+    this.opts = parseOptions(where, cfg, { proposal_ext: '.csv', feature_ext: '.npy' } as LoadProposalsOptions,
+      ['top_k', 'pgm_proposals_dir', 'pgm_features_dir']);
+    expectInt(where, 'top_k', this.opts.top_k, 1);
+    for (const k of ['pgm_proposals_dir', 'pgm_features_dir'] as const) {
+      if (typeof this.opts[k] !== 'string') throw new Error(`${where}: ${k} must be a folder path, got ${JSON.stringify(this.opts[k])}`);
+    }
+    expectOneOf(where, 'proposal_ext', this.opts.proposal_ext, ['.csv'] as const);
+    expectOneOf(where, 'feature_ext', this.opts.feature_ext, ['.npy'] as const);
+  }
+
+  async call(results: Results): Promise<Results> {
+    const name = results.video_name;
+    if (typeof name !== 'string') throw new Error('LoadProposals: results.video_name must be a string');
+    const { top_k, pgm_proposals_dir, pgm_features_dir, proposal_ext, feature_ext } = this.opts;
+    const path = join(pgm_proposals_dir, name + proposal_ext);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (e) {
+      throw new Error(`LoadProposals: cannot read the proposals of ${name}: ${(e as Error).message}`, { cause: e });
+    }
+    // np.loadtxt would return a 1-D array for a one-row file, on which MMAction2 then fails; a
+    // one-row file is read as one proposal here.
+    const all = loadFeatureCsv(text, path); // [N, cols]
+    const [n, cols] = all.shape as [number, number];
+    if (cols < 6) throw new Error(`${path}: ${cols} columns, but proposal rows need at least 6 (tmin, tmax, tmin_score, tmax_score, score, match_iou)`);
+    const k = Math.min(top_k, n);
+    const column = (j: number) => {
+      const out = new Float32Array(k);
+      for (let i = 0; i < k; i++) out[i] = all.data[i * cols + j]!;
+      return new NDArray(out, [k]);
+    };
+    const featPath = join(pgm_features_dir, name + feature_ext);
+    const feat = loadNpy(featPath);
+    if (feat.shape.length !== 2) throw new Error(`${featPath}: BSP features must be a 2-D array [proposals, dims], got shape [${feat.shape}]`);
+    const [fn, fd] = feat.shape as [number, number];
+    const fk = Math.min(top_k, fn);
+    const bsp = new Float32Array(fk * fd);
+    for (let i = 0; i < fk * fd; i++) bsp[i] = Number(feat.data[i]!); // astype(float32)
+    results.bsp_feature = new NDArray(bsp, [fk, fd]);
+    results.tmin = column(0);
+    results.tmax = column(1);
+    results.tmin_score = column(2);
+    results.tmax_score = column(3);
+    results.reference_temporal_iou = column(5);
     return results;
   }
 }

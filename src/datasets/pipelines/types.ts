@@ -41,7 +41,7 @@ export class ImageBatch {
   }
 }
 
-export type NDData = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;
+export type NDData = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array | Int8Array;
 
 /**
  * A dense C-order array that is not (yet) a Tensor: transferable between worker threads and
@@ -63,7 +63,8 @@ export interface Results {
   filename?: string;
   frame_dir?: string;
   total_frames?: number;
-  label?: number | number[] | Float32Array;
+  /** A class index, several (multi_class), a one-hot vector, or HVU's {category: [tag indices]}. */
+  label?: number | number[] | Float32Array | Record<string, number[]>;
   start_index?: number;
   modality?: 'RGB' | 'Flow' | string;
   filename_tmpl?: string;
