@@ -56,7 +56,7 @@ export const TRANSFORMS = {
 export type TransformType = keyof typeof TRANSFORMS;
 
 /** MMAction2 0.24 transforms that exist there but not (yet) here, named in a clear error (none left: every 0.24.1 transform type is in TRANSFORMS). */
-export const NOT_YET_PORTED = new Set([
+export const NOT_YET_PORTED = new Set<string>([
 ]);
 
 /** Build one transform from its config dict (`where` names it in errors). */
