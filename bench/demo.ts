@@ -5,9 +5,9 @@
  *     demo README uses): OpenCVInit, SampleFrames(1, 1, 25, test_mode), OpenCVDecode, Resize(-1, 256), TenCrop(224),
  *     Normalize, FormatShape NCHW, so TSN-R50 runs on 25 x 10 = 250 crops; labels: tools/data/kinetics/label_map_k400.txt.
  *   - video: 10 s, 640x360, 30 fps H.264 (libx264 crf 23, yuv420p, 300 frames, keyframe every 250 frames: x264's
- *     default), ffmpeg's lavfi testsrc2 pattern (moving shapes, colour bars, a running counter) with temporal noise
- *     (alls=12) so that every frame has fresh texture like a camera's; encoded once by the ffmpeg CLI into
- *     os.tmpdir()/mmaction-ts-bench-demo/.
+ *     default), ffmpeg's lavfi testsrc2 pattern (moving shapes, colour bars, a running counter) with light temporal noise
+ *     (alls=3) so that every frame has fresh texture like a camera's, about 0.8 Mb/s (a typical 360p bitrate);
+ *     encoded once by the ffmpeg CLI into os.tmpdir()/mmaction-ts-bench-demo/.
  *   - checkpoint: TSN-R50 built from the config after torch.manualSeed(0) with randomised BatchNorm statistics and
  *     affines, saved once by us; PyTorch (bench/py/mm_models.py, MMAction2's module names) loads it strictly, and the
  *     max |diff| of the 400 scores between the two sides is printed as a check.
@@ -16,7 +16,8 @@
  * measured by wrapping forwardTest, the rest is decode + pipeline. The Python side times the same steps
  * (mmcv.VideoReader-style seek-and-read of the 25 frames, or with --py-decode sequential a read-through).
  * One warm-up run per side (--warmup 0 to skip), then --rounds alternating rounds (ours, python, ours, ...), each
- * side's median reported; both pinned to --num-threads intra-op threads (our decoder uses 1 thread as the demo's
+ * side's median reported, with the CPU time (user + system) each side spent, which a busy machine does not change
+ * much; both pinned to --num-threads intra-op threads (our decoder uses 1 thread as the demo's
  * OpenCVInit does; OpenCV's FFmpeg decoder keeps its default of one thread per core).
  * Run: node --import tsx bench/demo.ts [--num-threads 2] [--rounds 3] [--warmup 1] [--clips 25] [--py-decode mmcv|sequential]
  *      [--python /usr/bin/python3]
@@ -56,11 +57,11 @@ mkdirSync(dir, { recursive: true });
 
 /** The 10 s 640x360 30 fps H.264 input, encoded once. */
 function makeVideo(): string {
-  const out = join(dir, 'testsrc2_noise_640x360_30fps_10s.mp4');
+  const out = join(dir, 'testsrc2_noise3_640x360_30fps_10s_crf23.mp4');
   if (existsSync(out)) return out;
   const tmp = `${out}.part.mp4`;
   const r = spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30:duration=10',
-    '-vf', 'noise=alls=12:allf=t', '-c:v', 'libx264', '-preset', 'medium', '-crf', '23', '-pix_fmt', 'yuv420p', '-an', tmp], { encoding: 'utf8' });
+    '-vf', 'noise=alls=3:allf=t', '-c:v', 'libx264', '-preset', 'medium', '-crf', '23', '-pix_fmt', 'yuv420p', '-an', tmp], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`ffmpeg could not encode the benchmark video (needs the ffmpeg CLI with libx264): ${r.error?.message ?? r.stderr}`);
   renameSync(tmp, out);
   return out;
@@ -90,15 +91,22 @@ function makeCheckpoint(cfg: Record<string, any>): string {
   return out;
 }
 
-interface Run { total: number; data: number; model: number; top: [string, number][]; scores: number[] }
+interface Run {
+  total: number; data: number; model: number;
+  /** CPU seconds of the side's process (user, system) during the run: what it costs whatever the load. */
+  user: number; sys: number;
+  top: [string, number][]; scores: number[];
+}
 
 /** Our demo: inferenceRecognizer on the video path, with forwardTest timed from inside. */
 async function oursOnce(model: InferenceRecognizer, video: string, forwardMs: { last: number }): Promise<Run> {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const result = await inferenceRecognizer(model, video);
   const total = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
   const m = forwardMs.last / 1000;
-  return { total, data: total - m, model: m, top: result.top.map((t) => [String(t.label), t.score]), scores: [...result.scores] };
+  return { total, data: total - m, model: m, user: c.user / 1e6, sys: c.system / 1e6, top: result.top.map((t) => [String(t.label), t.score]), scores: [...result.scores] };
 }
 
 /** The Python worker: one JSON line per "run". */
@@ -126,12 +134,13 @@ class PythonSide {
   async run(): Promise<Run> {
     this.proc.stdin.write('run\n');
     const o = await this.next();
-    return { total: o.total_s, data: o.data_s, model: o.model_s, top: o.top, scores: o.scores };
+    return { total: o.total_s, data: o.data_s, model: o.model_s, user: o.user_s, sys: o.sys_s, top: o.top, scores: o.scores };
   }
 
   close(): void { this.proc.stdin.end(); }
 }
 
+const cpu = (r: Run): string => `${r.user.toFixed(1)}+${r.sys.toFixed(1)} s`;
 const median = (a: number[]): number => {
   const s = [...a].sort((x, y) => x - y);
   return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
@@ -171,7 +180,8 @@ try {
     a.push(await oursOnce(model, video, forwardMs));
     b.push(await py.run());
     console.log(`round ${r + 1}: ours ${a[r]!.total.toFixed(2)} s (data ${a[r]!.data.toFixed(2)}, model ${a[r]!.model.toFixed(2)}), ` +
-      `python ${b[r]!.total.toFixed(2)} s (data ${b[r]!.data.toFixed(2)}, model ${b[r]!.model.toFixed(2)})`);
+      `python ${b[r]!.total.toFixed(2)} s (data ${b[r]!.data.toFixed(2)}, model ${b[r]!.model.toFixed(2)}); ` +
+      `CPU user+sys ours ${cpu(a[r]!)}, python ${cpu(b[r]!)}`);
   }
 } finally {
   py.close();
@@ -186,9 +196,10 @@ console.log(`top-5 python: ${b[0]!.top.map(([l, s]) => `${l} ${s.toFixed(4)}`).j
 console.log(`scores: max |diff| ${diff.toExponential(2)} (max |score| ${scale.toExponential(2)}), same top-5 labels: ${sameTop ? 'yes' : 'NO'}`);
 
 const row = (name: string, v: Run[], init: number) =>
-  `| ${name} | ${median(v.map((x) => x.total)).toFixed(2)} | ${median(v.map((x) => x.data)).toFixed(2)} | ${median(v.map((x) => x.model)).toFixed(2)} | ${init.toFixed(2)} |`;
-console.log('\n| side | end-to-end s | decode + pipeline s | model s | init s (build + load, once) |');
-console.log('| --- | --- | --- | --- | --- |');
+  `| ${name} | ${median(v.map((x) => x.total)).toFixed(2)} | ${median(v.map((x) => x.data)).toFixed(2)} | ${median(v.map((x) => x.model)).toFixed(2)} | ` +
+  `${median(v.map((x) => x.user + x.sys)).toFixed(1)} | ${init.toFixed(2)} |`;
+console.log('\n| side | end-to-end s | decode + pipeline s | model s | CPU s (user + sys) | init s (build + load, once) |');
+console.log('| --- | --- | --- | --- | --- | --- |');
 console.log(row('mmaction-ts (mmaction demo)', a, oursInit));
 console.log(row(`PyTorch + OpenCV (${pyDecode} decode)`, b, pyInit));
 const ratio = median(b.map((x) => x.total)) / median(a.map((x) => x.total));
