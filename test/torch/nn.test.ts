@@ -122,3 +122,37 @@ test('init of a zero-element tensor is a no-op, as in PyTorch', () => {
   const conv = new torch.nn.Conv2d(3, 0, 3);
   assert.deepEqual(conv.weight.shape, [0, 3, 3, 3]);
 });
+
+test('without autograd, a module call frees its intermediates when it returns, and Sequential each output once used', () => {
+  const live = () => torch.memory().liveHandles;
+  const seen: number[] = [];
+  class Probe extends nn.Module {
+    forward(x: torch.Tensor) { seen.push(live()); return x.mul(1); }
+  }
+  const net = new nn.Sequential(new nn.Conv2d(4, 4, 3, { padding: 1 }), new Probe(), new nn.ReLU(), new Probe(),
+    new nn.Conv2d(4, 4, 1), new Probe(), new nn.Sigmoid(), new Probe());
+  net.eval();
+  const x = torch.randn([2, 4, 16, 16]);
+  torch.tidy(() => {
+    const before = live();
+    const y = torch.noGrad(() => net.call(x));
+    assert.equal(live() - before, 1, 'only the output is alive');
+    // One activation at a time inside the Sequential, not one more per step.
+    assert.deepEqual(seen.map((n) => n - seen[0]), [0, 0, 0, 0]);
+    const ref = torch.noGrad(() => {
+      let h = x;
+      for (const m of net.children()) h = m.forward(h);
+      return h;
+    });
+    assert.ok(y.equal(ref));
+  });
+  // With autograd the intermediates stay until the enclosing tidy ends (the graph holds them anyway).
+  seen.length = 0;
+  torch.tidy(() => {
+    const before = live();
+    net.call(x);
+    assert.ok(live() - before > 1);
+    assert.ok(seen[3] > seen[0]);
+  });
+  x.dispose();
+});

@@ -1,6 +1,7 @@
 /** Containers: Sequential, ModuleList, ModuleDict, ParameterList (keys are PyTorch's: '0', '1', ... or the dict keys). */
 import { Module } from './module.ts';
-import type { Tensor } from '../tensor.ts';
+import { Tensor } from '../tensor.ts';
+import { isGradEnabled } from '../autograd.ts';
 
 export class Sequential extends Module {
   constructor(...modules: Module[] | [Map<string, Module>]) {
@@ -27,7 +28,16 @@ export class Sequential extends Module {
   [Symbol.iterator](): IterableIterator<Module> { return this.children(); }
 
   forward(x: any): any {
-    for (const m of this.children()) x = m.call(x);
+    const input = x;
+    // Without autograd nothing else refers to an intermediate output once the next module has run:
+    // free it then, as PyTorch's refcounting does, so that a stage of blocks holds one activation at a
+    // time. (In-place modules return their input: that one stays.)
+    const eager = !isGradEnabled();
+    for (const m of this.children()) {
+      const next = m.call(x);
+      if (eager && x !== input && x !== next && x instanceof Tensor) x.dispose();
+      x = next;
+    }
     return x;
   }
 }
