@@ -176,6 +176,7 @@ export const alphaDropout = (x: Tensor, p = 0.5, training = true): Tensor => cal
 export const relu = (x: Tensor): Tensor => callOp('relu', x);
 export const relu_ = (x: Tensor): Tensor => { const r = callOp('relu_', x) as Tensor; r.dispose(); return x; };
 export const relu6 = (x: Tensor): Tensor => callOp('hardtanh', x, 0, 6);
+export const relu6_ = (x: Tensor): Tensor => { const r = callOp('hardtanh_', x, 0, 6) as Tensor; r.dispose(); return x; };
 export const hardtanh = (x: Tensor, minVal = -1, maxVal = 1): Tensor => callOp('hardtanh', x, minVal, maxVal);
 export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => callOp('leaky_relu', x, { f: negativeSlope });
 export const elu = (x: Tensor, alpha = 1.0): Tensor => callOp('elu', x, { f: alpha }, 1, 1);

@@ -12,13 +12,14 @@ export class Identity extends Module {
 }
 
 /** Activation layers; `inplace` is accepted for config compatibility (results are the same). */
+/** `inplace` as in PyTorch: the input is overwritten and returned (no new activation-sized tensor). */
 export class ReLU extends Module {
   constructor(readonly inplace = false) { super(); }
-  forward(x: Tensor): Tensor { return F.relu(x); }
+  forward(x: Tensor): Tensor { return this.inplace ? F.relu_(x) : F.relu(x); }
 }
 export class ReLU6 extends Module {
   constructor(readonly inplace = false) { super(); }
-  forward(x: Tensor): Tensor { return F.relu6(x); }
+  forward(x: Tensor): Tensor { return this.inplace ? F.relu6_(x) : F.relu6(x); }
 }
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01, readonly inplace = false) { super(); }
