@@ -27,7 +27,7 @@ namespace mmts {
 
 struct TensorBox {
   at::Tensor t;
-  int64_t reported = 0;  // bytes reported to V8 as external memory for this handle
+  int64_t reported = 0;  // bytes this handle owns (counted in what V8 is told: see syncExternalMemory)
 };
 
 static const napi_type_tag kTensorTag = {0x6d6d6163746e7473ULL, 0x746f726368746e73ULL};
@@ -48,12 +48,32 @@ static int64_t ownBytes(const at::Tensor& t) {
   return static_cast<int64_t>(s.nbytes());
 }
 
+// What V8 is told. V8 starts a full (concurrently marking) GC whenever external memory grows by
+// 64 MB since its last one; a network's forward pass allocates and frees hundreds of MB of
+// activations that are all freed explicitly, so reporting every byte made V8 run several useless
+// mark-compacts per forward, their marking threads competing with libtorch's for the cores. V8 is
+// therefore told only what this thread's handles own beyond a slack of 256 MB: short-lived bursts
+// cost nothing, while a real leak (handles left to the GC) still shows up as memory pressure.
+// Per thread, because each Node worker thread is its own isolate and handles never cross threads.
+static constexpr int64_t kUnreportedSlack = int64_t(256) << 20;
+static thread_local int64_t tOwnedBytes = 0;  // bytes owned by this thread's live handles
+static thread_local int64_t tToV8 = 0;        // bytes currently reported to this thread's isolate
+
+static void syncExternalMemory(Napi::Env env) {
+  const int64_t want = tOwnedBytes > kUnreportedSlack ? tOwnedBytes - kUnreportedSlack : 0;
+  if (want != tToV8) {
+    Napi::MemoryManagement::AdjustExternalMemory(env, want - tToV8);
+    tToV8 = want;
+  }
+}
+
 static void releaseBox(Napi::Env env, TensorBox* box) {
   if (box->t.defined()) gLiveHandles--;
   if (box->reported) {
-    Napi::MemoryManagement::AdjustExternalMemory(env, -box->reported);
+    tOwnedBytes -= box->reported;
     gReportedBytes -= box->reported;
     box->reported = 0;
+    syncExternalMemory(env);
   }
   box->t = at::Tensor();
 }
@@ -62,8 +82,9 @@ static Napi::Value wrap(Napi::Env env, at::Tensor t) {
   auto* box = new TensorBox{std::move(t), 0};
   box->reported = ownBytes(box->t);
   if (box->reported) {
-    Napi::MemoryManagement::AdjustExternalMemory(env, box->reported);
+    tOwnedBytes += box->reported;
     gReportedBytes += box->reported;
+    syncExternalMemory(env);
   }
   gLiveHandles++;
   auto ext = Napi::External<TensorBox>::New(env, box, [](Napi::Env env, TensorBox* b) {

@@ -161,6 +161,43 @@ describe('recognizers', () => {
     assert.deepEqual(feat.shape, [1, 4]);
   });
 
+  test('Recognizer2D images_per_forward: backbone calls in chunks of whole temporal groups give the scores of one call', () => {
+    const make2d = (backbone: Record<string, unknown>, inCh: number, ipf: unknown) => {
+      torch.manualSeed(11);
+      return buildModel({
+        type: 'Recognizer2D', backbone, cls_head: { type: 'TSNHead', num_classes: 5, in_channels: inCh },
+        test_cfg: { average_clips: 'prob', images_per_forward: ipf },
+      }).eval();
+    };
+    const sizes = (m: ReturnType<typeof make2d>, imgs: torch.Tensor) => {
+      const seen: number[] = [];
+      const remove = (m as unknown as { backbone: torch.nn.Module }).backbone.registerForwardHook((_m, args) => { seen.push((args[0] as torch.Tensor).shape[0]); });
+      const y = m.forwardTest(imgs);
+      remove();
+      return { y, seen };
+    };
+    const r18 = { type: 'ResNet', depth: 18, num_stages: 2, out_indices: [1], strides: [2, 2], dilations: [1, 1] };
+    torch.manualSeed(12);
+    const imgs = torch.randn([2, 5, 3, 24, 24]);
+    const whole = sizes(make2d(r18, 128, null), imgs);
+    assert.deepEqual(whole.seen, [10]);
+    const chunked = sizes(make2d(r18, 128, 3), imgs);
+    assert.deepEqual(chunked.seen, [3, 3, 3, 1]);
+    assert.ok(chunked.y.allclose(whole.y, 1e-6, 1e-7), 'chunked scores equal one call');
+    // TSM shifts channels across the num_segments images of a clip: chunks are whole clips (4 images).
+    const tsm = { type: 'ResNetTSM', depth: 18, num_segments: 4 };
+    const clips = torch.randn([3, 4, 3, 32, 32]);
+    const tsmWhole = sizes(make2d(tsm, 512, 0), clips);
+    const tsmChunked = sizes(make2d(tsm, 512, 6), clips);
+    assert.deepEqual([tsmWhole.seen, tsmChunked.seen], [[12], [4, 4, 4]]);
+    assert.ok(tsmChunked.y.allclose(tsmWhole.y, 1e-6, 1e-7), 'TSM chunked scores equal one call');
+    // 'auto' (the default): ~4.5 MiB of input per call, here 24 images of 3x128x128.
+    const big = torch.randn([1, 30, 3, 128, 128]);
+    const stem = { type: 'ResNet', depth: 18, num_stages: 1, out_indices: [0], strides: [1], dilations: [1] };
+    assert.deepEqual(sizes(make2d(stem, 64, undefined), big).seen, [24, 6]);
+    assert.throws(() => make2d(stem, 64, 'half'), /test_cfg.images_per_forward must be 'auto', null or an integer >= 0, got "half"/);
+  });
+
   test('Recognizer2D feature_extraction and forward(returnLoss)', () => {
     torch.manualSeed(5);
     const m = buildModel({

@@ -54,7 +54,7 @@ export class Recognizer2D extends BaseRecognizer {
       const batches = imgs.shape[0];
       const flat = imgs.reshape([-1, ...imgs.shape.slice(2)]); // [N*T, C, H, W]
       let numSegs = Math.floor(flat.shape[0] / batches);
-      let x = this.extractFeat(flat);
+      let x = this.extractFeatInChunks(flat);
       if (this.neck) {
         const [y] = this.neck.call(this.neckInput(x, numSegs));
         x = y.squeeze(2);
@@ -112,7 +112,7 @@ export class Recognizer2D extends BaseRecognizer {
       const batches = imgs.shape[0];
       const flat = imgs.reshape([-1, ...imgs.shape.slice(2)]);
       let numSegs = Math.floor(flat.shape[0] / batches);
-      let x = this.extractFeat(flat);
+      let x = this.extractFeatInChunks(flat);
       if (this.neck) {
         const [y] = this.neck.call(this.neckInput(x, numSegs));
         x = y.squeeze(2);
