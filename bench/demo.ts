@@ -34,6 +34,7 @@ import { inferenceRecognizer, initRecognizer, type InferenceRecognizer } from '.
 import { Config } from '../src/config/config.ts';
 import { buildModel } from '../src/models/builder.ts';
 import { saveCheckpoint } from '../src/runner/checkpoint.ts';
+import { randomiseNorms } from './util.ts';
 
 const arg = (name: string, dflt: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -67,18 +68,6 @@ function makeVideo(): string {
   return out;
 }
 
-/** Randomises every BatchNorm's statistics and affine parameters (in place), as bench/models.ts. */
-function randomiseNorms(model: torch.nn.Module): void {
-  torch.noGrad(() => {
-    for (const [k, t] of model.stateDict()) {
-      const last = k.slice(k.lastIndexOf('.') + 1);
-      if (last === 'running_var') torch.tidy(() => { t.copy_(torch.rand(t.shape).add(0.5)); });
-      else if (last === 'running_mean') torch.tidy(() => { t.copy_(torch.randn(t.shape).mul(0.1)); });
-      else if (/(^|\.)(bn|norm|bn\d*)\.weight$/.test(k)) torch.tidy(() => { t.copy_(torch.rand(t.shape).add(0.5)); });
-      else if (/(^|\.)(bn|norm|bn\d*)\.bias$/.test(k)) torch.tidy(() => { t.copy_(torch.randn(t.shape).mul(0.1)); });
-    }
-  });
-}
 
 /** A random-initialised TSN-R50 checkpoint (the config's model), written for this run. */
 function makeCheckpoint(cfg: Record<string, any>): string {

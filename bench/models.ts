@@ -23,6 +23,7 @@ import { Config } from '../src/config/config.ts';
 import { buildRecognizer } from '../src/models/builder.ts';
 import { saveCheckpoint } from '../src/runner/checkpoint.ts';
 import { saveNpy } from '../src/torch/serialization/npy.ts';
+import { randomiseNorms } from './util.ts';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -58,18 +59,6 @@ function median(f: () => void, n: number): number {
   return ts[Math.floor(ts.length / 2)];
 }
 
-/** Randomises every BatchNorm's statistics and affine parameters (in place) so the cross-check covers them. */
-function randomiseNorms(model: torch.nn.Module): void {
-  torch.noGrad(() => {
-    for (const [k, t] of model.stateDict()) {
-      const last = k.slice(k.lastIndexOf('.') + 1);
-      if (last === 'running_var') torch.tidy(() => { t.copy_(torch.rand(t.shape).add(0.5)); });
-      else if (last === 'running_mean') torch.tidy(() => { t.copy_(torch.randn(t.shape).mul(0.1)); });
-      else if (/(^|\.)(bn|norm|bn\d*)\.weight$/.test(k)) torch.tidy(() => { t.copy_(torch.rand(t.shape).add(0.5)); });
-      else if (/(^|\.)(bn|norm|bn\d*)\.bias$/.test(k)) torch.tidy(() => { t.copy_(torch.randn(t.shape).mul(0.1)); });
-    }
-  });
-}
 
 interface Prepared { spec: Spec; model: ReturnType<typeof buildRecognizer>; x: torch.Tensor; ckpt: string; inNpy: string; outNpy: string }
 
