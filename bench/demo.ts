@@ -68,7 +68,6 @@ function makeVideo(): string {
   return out;
 }
 
-
 /** A random-initialised TSN-R50 checkpoint (the config's model), written for this run. */
 function makeCheckpoint(cfg: Record<string, any>): string {
   const out = join(dir, 'tsn_r50_random_seed0.pth');
