@@ -27,7 +27,8 @@ namespace mmts {
 
 struct TensorBox {
   at::Tensor t;
-  int64_t reported = 0;  // bytes this handle owns (counted in what V8 is told: see syncExternalMemory)
+  int64_t reported = 0;  // bytes this handle owns (see syncExternalMemory)
+  bool counted = false;  // whether `reported` is in tOwnedBytes (what V8 is told about)
 };
 
 static const napi_type_tag kTensorTag = {0x6d6d6163746e7473ULL, 0x746f726368746e73ULL};
@@ -49,15 +50,19 @@ static int64_t ownBytes(const at::Tensor& t) {
 }
 
 // What V8 is told. V8 starts a full (concurrently marking) GC whenever external memory grows by
-// 64 MB since its last one; a network's forward pass allocates and frees hundreds of MB of
-// activations that are all freed explicitly, so reporting every byte made V8 run several useless
-// mark-compacts per forward, their marking threads competing with libtorch's for the cores. V8 is
-// therefore told only what this thread's handles own beyond a slack of 256 MB: short-lived bursts
-// cost nothing, while a real leak (handles left to the GC) still shows up as memory pressure.
+// 64 MB since its last one; a forward or training step allocates and frees hundreds of MB of
+// activations that are all freed explicitly, and reporting every byte made V8 run several useless
+// mark-compacts per step, their marking threads competing with libtorch's for the cores. So:
+//  - a handle created inside a tidy() scope (tScopeDepth > 0, set by src/torch/scope.ts) is not
+//    counted: the scope frees it deterministically. It is counted when it escapes every scope (the
+//    outermost tidy returns it, or keep() takes it): from then on only the GC may free it;
+//  - V8 is told what the counted handles own beyond a slack of 256 MB.
+// A real leak (handles dropped without dispose outside any scope) still shows up as memory pressure.
 // Per thread, because each Node worker thread is its own isolate and handles never cross threads.
 static constexpr int64_t kUnreportedSlack = int64_t(256) << 20;
-static thread_local int64_t tOwnedBytes = 0;  // bytes owned by this thread's live handles
+static thread_local int64_t tOwnedBytes = 0;  // bytes owned by this thread's counted live handles
 static thread_local int64_t tToV8 = 0;        // bytes currently reported to this thread's isolate
+static thread_local int32_t tScopeDepth = 0;  // open tidy() scopes on this thread
 
 static void syncExternalMemory(Napi::Env env) {
   const int64_t want = tOwnedBytes > kUnreportedSlack ? tOwnedBytes - kUnreportedSlack : 0;
@@ -67,13 +72,23 @@ static void syncExternalMemory(Napi::Env env) {
   }
 }
 
+static void countBox(Napi::Env env, TensorBox* box) {
+  if (box->counted || !box->reported) return;
+  box->counted = true;
+  tOwnedBytes += box->reported;
+  syncExternalMemory(env);
+}
+
 static void releaseBox(Napi::Env env, TensorBox* box) {
   if (box->t.defined()) gLiveHandles--;
   if (box->reported) {
-    tOwnedBytes -= box->reported;
     gReportedBytes -= box->reported;
+    if (box->counted) {
+      tOwnedBytes -= box->reported;
+      box->counted = false;
+      syncExternalMemory(env);
+    }
     box->reported = 0;
-    syncExternalMemory(env);
   }
   box->t = at::Tensor();
 }
@@ -82,9 +97,8 @@ static Napi::Value wrap(Napi::Env env, at::Tensor t) {
   auto* box = new TensorBox{std::move(t), 0};
   box->reported = ownBytes(box->t);
   if (box->reported) {
-    tOwnedBytes += box->reported;
     gReportedBytes += box->reported;
-    syncExternalMemory(env);
+    if (tScopeDepth == 0) countBox(env, box);
   }
   gLiveHandles++;
   auto ext = Napi::External<TensorBox>::New(env, box, [](Napi::Env env, TensorBox* b) {
@@ -626,6 +640,25 @@ EXPORT(dispose) {
   } END_GUARD
 }
 
+// setScopeDepth(n): the number of open tidy() scopes on this thread (src/torch/scope.ts).
+EXPORT(setScopeDepth) {
+  GUARD {
+    if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(info.Env(), "setScopeDepth: expected a number");
+    const int32_t n = info[0].As<Napi::Number>().Int32Value();
+    if (n < 0) throw Napi::RangeError::New(info.Env(), "setScopeDepth: negative depth");
+    tScopeDepth = n;
+    return info.Env().Undefined();
+  } END_GUARD
+}
+
+// escapeScopes(h): the tensor left every tidy() scope; the GC may free it from now on, so V8 is told.
+EXPORT(escapeScopes) {
+  GUARD {
+    countBox(info.Env(), boxOf(info[0]));
+    return info.Env().Undefined();
+  } END_GUARD
+}
+
 EXPORT(isDisposed) {
   GUARD { return Napi::Boolean::New(info.Env(), !boxOf(info[0])->t.defined()); } END_GUARD
 }
@@ -803,6 +836,8 @@ EXPORT(memoryStats) {
     Napi::Object o = Napi::Object::New(env);
     o.Set("liveHandles", static_cast<double>(gLiveHandles.load()));
     o.Set("reportedBytes", static_cast<double>(gReportedBytes.load()));
+    o.Set("countedBytes", static_cast<double>(tOwnedBytes));
+    o.Set("toV8Bytes", static_cast<double>(tToV8));
     return o;
   } END_GUARD
 }
@@ -844,6 +879,8 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   REG(setNumInteropThreads);
   REG(buildInfo);
   REG(memoryStats);
+  REG(setScopeDepth);
+  REG(escapeScopes);
 #undef REG
   initVideo(env, exports);
   return exports;

@@ -48,7 +48,9 @@ export interface TorchNative {
     torchVersion: string; cudaAvailable: boolean; cudaDeviceCount: number; cudnnAvailable: boolean;
     numThreads: number; numInteropThreads: number; parallelInfo: string; config: string; cxxAbi: number;
   };
-  memoryStats(): { liveHandles: number; reportedBytes: number };
+  memoryStats(): { liveHandles: number; reportedBytes: number; countedBytes: number; toV8Bytes: number };
+  setScopeDepth(n: number): void;
+  escapeScopes(h: Handle): void;
 }
 
 // --- video --- (native/video*.cc; typed by the video module's owner)

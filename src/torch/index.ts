@@ -32,8 +32,12 @@ export const setNumThreads = (n: number): void => native.setNumThreads(n);
 export const getNumThreads = (): number => native.getNumThreads();
 export const setNumInteropThreads = (n: number): void => native.setNumInteropThreads(n);
 
-/** Live native tensor handles and the bytes reported to V8 as external memory. */
-export function memory(): { liveHandles: number; reportedBytes: number } {
+/**
+ * Live native tensor handles; `reportedBytes`: the bytes they own; `countedBytes`: the part owned by
+ * handles outside every tidy() scope (only dispose() or the GC frees those) on this thread;
+ * `toV8Bytes`: what V8 is told (countedBytes beyond a 256 MB slack), which drives its GC.
+ */
+export function memory(): { liveHandles: number; reportedBytes: number; countedBytes: number; toV8Bytes: number } {
   return native.memoryStats();
 }
 

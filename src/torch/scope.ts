@@ -4,12 +4,22 @@
  * or `keep()`s. Long-lived tensors (parameters, buffers) are kept; `dispose()` or `using` frees
  * one tensor. The N-API finalizer of each handle is the backstop for what the GC collects.
  */
+import { native } from './binding.ts';
+
 export interface Disposable {
   dispose(): void;
   readonly isDisposed: boolean;
+  /** Called when it leaves every scope (the outermost tidy returns it, or keep()): from then on only
+   * dispose() or the GC frees it (tensors then count in the external memory V8 is told about). */
+  escapeScopes?(): void;
 }
 
 const scopes: Set<Disposable>[] = [];
+
+/** The native side counts scope-free tensors only (see native/torch.cc, syncExternalMemory). */
+function setDepth(): void {
+  native.setScopeDepth(scopes.length);
+}
 
 /** Called by every new Tensor: it belongs to the innermost open scope, if any. */
 export function track(t: Disposable): void {
@@ -20,6 +30,7 @@ export function track(t: Disposable): void {
 /** Takes a tensor out of every open scope, so it survives them (until dispose()). */
 export function keep<T extends Disposable>(t: T): T {
   for (const s of scopes) s.delete(t);
+  if (!t.isDisposed) t.escapeScopes?.();
   return t;
 }
 
@@ -43,15 +54,18 @@ function collect(value: unknown, out: Set<unknown>, depth = 0): void {
 export function tidy<T>(fn: () => T): T {
   const scope = new Set<Disposable>();
   scopes.push(scope);
+  setDepth();
   let result: T;
   try {
     result = fn();
   } catch (e) {
     scopes.pop();
+    setDepth();
     for (const t of scope) t.dispose();
     throw e;
   }
   scopes.pop();
+  setDepth();
   if (result instanceof Promise) {
     for (const t of scope) t.dispose();
     throw new TypeError('tidy() got an async function; tensors cannot be tracked across await. ' +
@@ -61,8 +75,9 @@ export function tidy<T>(fn: () => T): T {
   collect(result, kept);
   const parent = scopes[scopes.length - 1];
   for (const t of scope) {
-    if (kept.has(t)) parent?.add(t);
-    else t.dispose();
+    if (!kept.has(t)) t.dispose();
+    else if (parent) parent.add(t);
+    else if (!t.isDisposed) t.escapeScopes?.();
   }
   return result;
 }

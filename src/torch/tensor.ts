@@ -105,6 +105,11 @@ export class Tensor {
     this.dispose();
   }
 
+  /** It left every tidy() scope: its bytes now count as memory only the GC may free (scope.ts). */
+  escapeScopes(): void {
+    if (!this.#disposed) native.escapeScopes(this.handle);
+  }
+
   get isDisposed(): boolean {
     return this.#disposed;
   }

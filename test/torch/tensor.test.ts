@@ -116,6 +116,33 @@ test('tidy frees intermediates and keeps results; keep() escapes', () => {
   assert.throws(() => torch.tidy((async () => torch.ones([1])) as unknown as () => torch.Tensor), /async/);
 });
 
+test('memory told to V8: tensors count once they leave every tidy scope, not while a scope will free them', () => {
+  const counted = () => torch.memory().countedBytes;
+  const c0 = counted();
+  const outside = torch.zeros([1000]); // 4000 bytes, no scope: only the GC or dispose() frees it
+  assert.equal(counted() - c0, 4000);
+  let inner = -1, kept!: torch.Tensor;
+  const out = torch.tidy(() => {
+    const a = torch.zeros([2000]);
+    const b = torch.tidy(() => a.add(1)); // returned to the outer scope: still scope-managed
+    kept = torch.keep(torch.zeros([500])); // keep(): leaves the scopes now
+    inner = counted() - c0;
+    return b.add(a);
+  });
+  assert.equal(inner, 4000 + 2000, 'a, b and the sum are not counted inside the scopes; the kept one is');
+  assert.equal(counted() - c0, 4000 + 2000 + 8000, 'the result escapes the outermost tidy');
+  out.dispose(); kept.dispose(); outside.dispose();
+  assert.equal(counted(), c0);
+  // A tensor that fills the slack is told to V8 beyond it.
+  const m0 = torch.memory();
+  const big = torch.zeros([80 * 2 ** 20]); // 320 MB
+  const m1 = torch.memory();
+  assert.equal(m1.countedBytes - m0.countedBytes, 320 * 2 ** 20);
+  assert.equal(m1.toV8Bytes, Math.max(0, m1.countedBytes - 256 * 2 ** 20));
+  big.dispose();
+  assert.equal(torch.memory().toV8Bytes, m0.toV8Bytes);
+});
+
 test('`using` disposes at the end of the block', () => {
   let ref: torch.Tensor;
   {
