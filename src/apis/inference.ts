@@ -159,13 +159,33 @@ export async function buildInputs(model: InferenceRecognizer, input: InferenceIn
   return torch.fromTypedArray(batch.imgs.data, batch.imgs.shape);
 }
 
+/** One layer's outputs over several calls -> those of one call (tensors and lists of tensors, cat on dim 0). */
+function joinCalls(outs: unknown[]): unknown {
+  if (outs.length === 1) return outs[0];
+  const join = (parts: unknown[]): unknown => {
+    if (parts.every((p) => p instanceof torch.Tensor)) {
+      const t = torch.keep(torch.cat(parts as torch.Tensor[]));
+      for (const p of parts as torch.Tensor[]) p.dispose();
+      return t;
+    }
+    if (parts.every((p) => Array.isArray(p) && p.length === (parts[0] as unknown[]).length)) {
+      return (parts[0] as unknown[]).map((_, i) => join(parts.map((p) => (p as unknown[])[i])));
+    }
+    return parts; // not tensors: every call's output, in order
+  };
+  return join(outs);
+}
+
 /** Runs the test pipeline and the model on one input and returns the top classes. */
 export async function inferenceRecognizer(model: InferenceRecognizer, input: InferenceInput, o: InferenceOptions = {}): Promise<InferenceResult> {
   const imgs = await buildInputs(model, input);
-  const captured: Record<string, unknown> = {};
-  // Outputs are intermediates of the model's own scopes: keep a copy that outlives them.
+  // A layer may run several times in one forward (the backbone on chunks of the views:
+  // test_cfg.images_per_forward / max_testing_views): its outputs are concatenated along the batch
+  // dimension, so they are those of one call. Outputs are intermediates of the model's own scopes:
+  // keep copies that outlive them.
+  const calls: Record<string, unknown[]> = {};
   const hold = (v: unknown): unknown => (v instanceof torch.Tensor ? torch.keep(v.detach().clone()) : Array.isArray(v) ? v.map(hold) : v);
-  const removers = (o.outputs ?? []).map((name) => model.getSubmodule(name).registerForwardHook((_m, _in, out) => { captured[name] = hold(out); }));
+  const removers = (o.outputs ?? []).map((name) => model.getSubmodule(name).registerForwardHook((_m, _in, out) => { (calls[name] ??= []).push(hold(out)); }));
   let scoresT: torch.Tensor;
   try {
     scoresT = torch.noGrad(() => model.forwardTest(imgs));
@@ -173,6 +193,8 @@ export async function inferenceRecognizer(model: InferenceRecognizer, input: Inf
     for (const r of removers) r();
     imgs.dispose();
   }
+  const captured: Record<string, unknown> = {};
+  for (const [name, outs] of Object.entries(calls)) captured[name] = joinCalls(outs);
   const scores = scoresT.index(0).to('float32').contiguous().toTypedArray() as Float32Array;
   scoresT.dispose();
   // Stable sort by score, descending (Python's sorted(..., reverse=True) keeps index order among ties).

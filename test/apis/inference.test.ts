@@ -37,6 +37,17 @@ test('a video file runs the adapted test pipeline and the model, top-5 sorted', 
   assert.deepEqual(Array.from(r.scores), Array.from(expected));
   assert.deepEqual((r.outputs!.backbone as torch.Tensor).shape, [3, 512, 14, 14]);
   assert.deepEqual((r.outputs!.cls_head as torch.Tensor).shape, [1, 7]);
+  // The backbone run in chunks (test_cfg.images_per_forward: one image per call): the same scores, and
+  // the backbone's outputs of the three calls joined into those of one call.
+  const chunked = await initRecognizer({ ...cfg, model: { ...cfg.model, test_cfg: { ...cfg.model.test_cfg, images_per_forward: 1 } } }, `${fx}checkpoint.pth`);
+  let backboneCalls = 0;
+  const remove = chunked.getSubmodule('backbone').registerForwardHook(() => { backboneCalls++; });
+  const rc = await inferenceRecognizer(chunked, video, { outputs: ['backbone', 'cls_head'] });
+  remove();
+  assert.equal(backboneCalls, 3);
+  assert.ok(torch.tensor(Array.from(rc.scores)).allclose(torch.tensor(Array.from(r.scores)), 1e-6, 1e-7));
+  assert.deepEqual((rc.outputs!.backbone as torch.Tensor).shape, [3, 512, 14, 14]);
+  assert.ok((rc.outputs!.backbone as torch.Tensor).allclose(r.outputs!.backbone as torch.Tensor, 1e-5, 1e-6));
 });
 
 test('frames given as a tensor give the same result as the video they came from', async () => {
