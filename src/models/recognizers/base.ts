@@ -37,10 +37,16 @@ export interface BlendingCfg {
   alpha?: number;
 }
 
-/** train_cfg: MMAction2 reads `aux_info` and `blending` from it. */
 /** images_per_forward 'auto': input bytes per backbone call (7 RGB images of 224x224 in float32). */
 const AUTO_CHUNK_INPUT_BYTES = 4.5 * 2 ** 20;
 
+/** Features of consecutive chunks of views (a tensor, or one per stage) joined on the batch dim. */
+export function catViews(parts: (Tensor | Tensor[])[]): Tensor | Tensor[] {
+  if (!Array.isArray(parts[0])) return torch.cat(parts as Tensor[]);
+  return (parts[0] as Tensor[]).map((_, i) => torch.cat(parts.map((f) => (f as Tensor[])[i])));
+}
+
+/** train_cfg: MMAction2 reads `aux_info` and `blending` from it. */
 export interface RecognizerTrainCfg {
   aux_info?: string[];
   blending?: BlendingCfg;
@@ -162,8 +168,7 @@ export abstract class BaseRecognizer extends torch.nn.Module {
     if (chunk >= total) return this.extractFeat(imgs);
     const parts: (Tensor | Tensor[])[] = [];
     for (let p = 0; p < total; p += chunk) parts.push(this.extractFeat(imgs.index(`${p}:${Math.min(p + chunk, total)}`)));
-    if (!Array.isArray(parts[0])) return torch.cat(parts as Tensor[]);
-    return (parts[0] as Tensor[]).map((_, i) => torch.cat(parts.map((f) => (f as Tensor[])[i])));
+    return catViews(parts);
   }
 
   protected head(): Head {

@@ -4,7 +4,7 @@
  */
 import * as torch from '../../torch/index.ts';
 import type { LossDict } from '../heads/base.ts';
-import { BaseRecognizer } from './base.ts';
+import { BaseRecognizer, catViews } from './base.ts';
 
 type Tensor = torch.Tensor;
 
@@ -45,12 +45,7 @@ export class Recognizer3D extends BaseRecognizer {
           if (this.neck) [x] = this.neck.call(x);
           feats.push(x);
         }
-        if (Array.isArray(feats[0])) {
-          const n = feats[0].length;
-          feat = Array.from({ length: n }, (_, i) => torch.cat(feats.map((f) => (f as Tensor[])[i])));
-        } else {
-          feat = torch.cat(feats as Tensor[]);
-        }
+        feat = catViews(feats);
       } else {
         feat = this.extractFeat(flat);
         if (this.neck) [feat] = this.neck.call(feat);
