@@ -13,6 +13,8 @@
  * (`img_shape` is left as it was).
  */
 import { expectInt, parseOptions, type Cfg } from './options.ts';
+import { flipBatchInPlace } from './geometry.ts';
+import { roundHalfEven } from './sampling.ts';
 import { getImages, ImageBatch, type PipelineContext, type Results, type Transform } from './types.ts';
 
 const f32 = Math.fround;
@@ -83,23 +85,6 @@ function toGray(imgs: ImageBatch, out: number): ImageBatch {
   return res;
 }
 
-function flip(imgs: ImageBatch, horizontal: boolean): ImageBatch {
-  const { n, h, w, c } = imgs;
-  const res = ImageBatch.alloc(n, h, w, c);
-  for (let t = 0; t < n; t++) {
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        const sy = horizontal ? y : h - 1 - y;
-        const sx = horizontal ? w - 1 - x : x;
-        const d = ((t * h + y) * w + x) * c;
-        const s = ((t * h + sy) * w + sx) * c;
-        for (let k = 0; k < c; k++) res.data[d + k] = imgs.data[s + k]!;
-      }
-    }
-  }
-  return res;
-}
-
 /** torchvision's center_crop: zero padding when the crop is larger, `int(round(...))` offsets. */
 function centerCrop(imgs: ImageBatch, th: number, tw: number): ImageBatch {
   const { n, h, w, c } = imgs;
@@ -108,8 +93,8 @@ function centerCrop(imgs: ImageBatch, th: number, tw: number): ImageBatch {
   const padT = th > h ? Math.floor((th - h) / 2) : 0;
   const ph = th > h ? th : h;
   const pw = tw > w ? tw : w;
-  const t0 = pyRound((ph - th) / 2);
-  const left = pyRound((pw - tw) / 2);
+  const t0 = roundHalfEven((ph - th) / 2);
+  const left = roundHalfEven((pw - tw) / 2);
   const res = ImageBatch.alloc(n, th, tw, c);
   for (let t = 0; t < n; t++) {
     for (let y = 0; y < th; y++) {
@@ -125,12 +110,6 @@ function centerCrop(imgs: ImageBatch, th: number, tw: number): ImageBatch {
     }
   }
   return res;
-}
-
-/** Python's round() on a float: half to even. */
-function pyRound(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 function mapPixels(imgs: ImageBatch, f: (v: number) => number): ImageBatch {
@@ -158,11 +137,11 @@ const TORCHVISION_OPS: Record<string, (where: string, cfg: Cfg) => ClipOp> = {
   },
   RandomHorizontalFlip(where, cfg) {
     const p = probability(where, parseOptions(where, cfg, { p: 0.5 }).p);
-    return (imgs, ctx) => (draw(ctx, p) ? flip(imgs, true) : imgs);
+    return (imgs, ctx) => (draw(ctx, p) ? (flipBatchInPlace(imgs, 'horizontal'), imgs) : imgs);
   },
   RandomVerticalFlip(where, cfg) {
     const p = probability(where, parseOptions(where, cfg, { p: 0.5 }).p);
-    return (imgs, ctx) => (draw(ctx, p) ? flip(imgs, false) : imgs);
+    return (imgs, ctx) => (draw(ctx, p) ? (flipBatchInPlace(imgs, 'vertical'), imgs) : imgs);
   },
   CenterCrop(where, cfg) {
     const { size } = parseOptions(where, cfg, {} as { size: number | number[] }, ['size']);
