@@ -27,7 +27,6 @@ export interface PoseDatasetOptions extends BaseDatasetOptions {
 
 const BOX_THRS = ['0.5', '0.6', '0.7', '0.8', '0.9'];
 
-export { ndarrayToND };
 
 export class PoseDataset extends BaseDataset<PoseDatasetOptions> {
   readonly type = 'PoseDataset';

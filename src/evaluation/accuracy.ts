@@ -6,7 +6,7 @@
  * puts last wins (for rows of <= 16 classes: the higher index); the argmax-based metrics take
  * the lower index.
  */
-import { argmax, argsort, mean, sum } from './numpy_compat.ts';
+import { argmax, argsort, mean, pairwiseSumF32, sum } from './numpy_compat.ts';
 
 /** Scores of N samples over C classes: `number[][]`, `Float32Array[]`, ... (MMAction2's list of arrays). */
 export type ScoreRows = ArrayLike<ArrayLike<number>>;
@@ -199,26 +199,6 @@ export function softmax(x: ScoreRows, dim: 0 | 1 | -1 | -2 = 1): Array<Float32Ar
   return out;
 }
 
-/** numpy's pairwise summation in float32 (every addition rounded to float32). */
-function pairwiseSumF32(a: ArrayLike<number>, start = 0, n = a.length): number {
-  const f = Math.fround;
-  if (n < 8) {
-    let res = 0;
-    for (let i = 0; i < n; i++) res = f(res + a[start + i]);
-    return res;
-  }
-  if (n <= 128) {
-    const acc = [a[start], a[start + 1], a[start + 2], a[start + 3], a[start + 4], a[start + 5], a[start + 6], a[start + 7]];
-    let i: number;
-    for (i = 8; i < n - (n % 8); i += 8) for (let j = 0; j < 8; j++) acc[j] = f(acc[j] + a[start + i + j]);
-    let res = f(f(f(acc[0] + acc[1]) + f(acc[2] + acc[3])) + f(f(acc[4] + acc[5]) + f(acc[6] + acc[7])));
-    for (; i < n; i++) res = f(res + a[start + i]);
-    return res;
-  }
-  let n2 = Math.floor(n / 2);
-  n2 -= n2 % 8;
-  return f(pairwiseSumF32(a, start, n2) + pairwiseSumF32(a, start + n2, n - n2));
-}
 
 /**
  * `get_weighted_score(score_list, coeff_list)`: sum_i coeff_i * scores_i, per sample and class

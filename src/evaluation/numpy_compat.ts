@@ -185,6 +185,27 @@ function pairwiseSum(a: ArrayLike<number>, start: number, n: number): number {
   return pairwiseSum(a, start, n2) + pairwiseSum(a, start + n2, n - n2);
 }
 
+/** numpy's pairwise summation in float32 (every addition rounded to float32). */
+export function pairwiseSumF32(a: ArrayLike<number>, start = 0, n = a.length): number {
+  const f = Math.fround;
+  if (n < 8) {
+    let res = 0;
+    for (let i = 0; i < n; i++) res = f(res + a[start + i]);
+    return res;
+  }
+  if (n <= 128) {
+    const acc = [a[start], a[start + 1], a[start + 2], a[start + 3], a[start + 4], a[start + 5], a[start + 6], a[start + 7]];
+    let i: number;
+    for (i = 8; i < n - (n % 8); i += 8) for (let j = 0; j < 8; j++) acc[j] = f(acc[j] + a[start + i + j]);
+    let res = f(f(f(acc[0] + acc[1]) + f(acc[2] + acc[3])) + f(f(acc[4] + acc[5]) + f(acc[6] + acc[7])));
+    for (; i < n; i++) res = f(res + a[start + i]);
+    return res;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return f(pairwiseSumF32(a, start, n2) + pairwiseSumF32(a, start + n2, n - n2));
+}
+
 /** `np.sum` of a contiguous float64 vector (numpy's pairwise summation). */
 export function sum(a: ArrayLike<number>): number {
   // numpy's add.reduce starts from its identity 0 and adds the whole vector pairwise

@@ -13,6 +13,7 @@ import { NDArray, type Results, type Transform } from './types.ts';
 import { loadPickle } from '../../torch/serialization/reader.ts';
 import { NdArray } from '../../torch/serialization/pytypes.ts';
 import { ndarrayToND } from '../pickle_arrays.ts';
+import { pairwiseSumF32 } from '../../evaluation/numpy_compat.ts';
 
 const f32 = Math.fround;
 
@@ -31,27 +32,9 @@ export function f16round(x: number): number {
   return Math.sign(x) * r * q;
 }
 
-/** numpy's pairwise float16 sum (float32 accumulators, identity 0 first), as `np.sum(float16, axis)`. */
+/** numpy's float16 `np.sum` over an axis: pairwise in float32 accumulators, rounded to float16. */
 function halfSum(v: readonly number[]): number {
-  const pairwise = (lo: number, n: number): number => {
-    if (n < 8) {
-      let s = 0;
-      for (let i = 0; i < n; i++) s = f32(s + v[lo + i]!);
-      return s;
-    }
-    if (n <= 128) {
-      const r = v.slice(lo, lo + 8);
-      let i = 8;
-      for (; i < n - (n % 8); i += 8) for (let j = 0; j < 8; j++) r[j] = f32(r[j]! + v[lo + i + j]!);
-      let s = f32(f32(f32(r[0]! + r[1]!) + f32(r[2]! + r[3]!)) + f32(f32(r[4]! + r[5]!) + f32(r[6]! + r[7]!)));
-      for (; i < n; i++) s = f32(s + v[lo + i]!);
-      return s;
-    }
-    let n2 = Math.floor(n / 2);
-    n2 -= n2 % 8;
-    return f32(pairwise(lo, n2) + pairwise(lo + n2, n - n2));
-  };
-  return f16round(f32(0 + pairwise(0, v.length)));
+  return f16round(f32(0 + pairwiseSumF32(v)));
 }
 
 /** float16 a op b: computed in float32, rounded to float16 (numpy's half loops). */
