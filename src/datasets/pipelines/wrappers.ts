@@ -178,6 +178,15 @@ const TORCHVISION_OPS: Record<string, (where: string, cfg: Cfg) => ClipOp> = {
 
 export const TORCHVISION_IMPLEMENTED = Object.keys(TORCHVISION_OPS);
 
+/** The <Name> of `type='<lib>.<Name>'`, the only way MMAction2 builds its library wrappers. */
+function wrappedName(cfg: Cfg, lib: string, wrapper: string, example: string, where: string): string {
+  const t = String(cfg.type);
+  if (!t.startsWith(`${lib}.`)) {
+    throw new Error(`${where}: MMAction2 builds ${wrapper} from type='${lib}.<Name>', e.g. ${example}; write the ${lib} transform's name that way`);
+  }
+  return t.slice(lib.length + 1);
+}
+
 /**
  * `dict(type='torchvision.<Name>', **kwargs)`: torchvision.transforms.<Name>(**kwargs) applied
  * to the clip (see the file comment for which names are implemented).
@@ -188,13 +197,8 @@ export class TorchvisionTrans implements Transform {
   readonly op: ClipOp;
 
   constructor(cfg: Cfg, where = 'TorchvisionTrans') {
-    const t = String(cfg.type);
-    if (!t.startsWith('torchvision.')) {
-      throw new Error(`${where}: MMAction2 builds TorchvisionTrans from type='torchvision.<Name>', e.g. ` +
-        "dict(type='torchvision.Grayscale', num_output_channels=3); write the torchvision transform's name that way");
-    }
-    this.name = t.slice('torchvision.'.length);
-    this.type = t;
+    this.name = wrappedName(cfg, 'torchvision', 'TorchvisionTrans', "dict(type='torchvision.Grayscale', num_output_channels=3)", where);
+    this.type = `torchvision.${this.name}`;
     const build = TORCHVISION_OPS[this.name];
     if (!build) {
       if (!TORCHVISION_TRANSFORMS.includes(this.name)) {
@@ -225,13 +229,8 @@ export class PytorchVideoTrans implements Transform {
   readonly type: string;
 
   constructor(cfg: Cfg, where = 'PytorchVideoTrans') {
-    const t = String(cfg.type);
-    if (!t.startsWith('pytorchvideo.')) {
-      throw new Error(`${where}: MMAction2 builds PytorchVideoTrans from type='pytorchvideo.<Name>', e.g. ` +
-        "dict(type='pytorchvideo.RandAugment'); write the pytorchvideo transform's name that way");
-    }
-    const name = t.slice('pytorchvideo.'.length);
-    this.type = t;
+    const name = wrappedName(cfg, 'pytorchvideo', 'PytorchVideoTrans', "dict(type='pytorchvideo.RandAugment')", where);
+    this.type = `pytorchvideo.${name}`;
     if (!PYTORCHVIDEO_SUPPORTED.includes(name)) {
       throw new Error(`${where}: PytorchVideo transform '${name}' is not supported in MMAction2 (supported: ${PYTORCHVIDEO_SUPPORTED.join(', ')})`);
     }
